@@ -1,0 +1,47 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const openpgpOutsideCrypto = {
+  paths: [
+    {
+      name: 'openpgp',
+      message: 'Only src/crypto may import openpgp: use the functions of src/crypto/openpgp.ts.',
+    },
+  ],
+  patterns: [
+    {
+      group: ['openpgp/*'],
+      message: 'Only src/crypto may import openpgp: use the functions of src/crypto/openpgp.ts.',
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node, ...globals.jest },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      'no-restricted-imports': ['error', openpgpOutsideCrypto],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-extraneous-class': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // The crypto module is the one place allowed to use openpgp.
+    files: ['src/crypto/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,4 @@
+import { InitialSchema1795741263602 } from './1795741263602-InitialSchema.js';
+
+/** Every migration, in order. The app, the CLI and the tests run exactly this list. */
+export const migrations = [InitialSchema1795741263602];

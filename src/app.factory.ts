@@ -1,0 +1,67 @@
+import helmet from '@fastify/helmet';
+import type { LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppModule, type AppRuntime } from './app.module.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+import type { LogLevel } from './config/environment.js';
+
+/** Request bodies above this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
+  fatal: ['fatal'],
+  error: ['fatal', 'error'],
+  warn: ['fatal', 'error', 'warn'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
+  silent: [],
+};
+
+/**
+ * Builds the HTTP application (Fastify) with everything a request goes
+ * through: security headers, strict JSON parsing, validation, the error shape.
+ * Shared by `main.ts` and the end-to-end tests.
+ */
+export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify's own request log would record addresses and URLs: off.
+    logger: false,
+    trustProxy: false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(runtime),
+    adapter,
+    // Fastify's own JSON parser (secure-json-parse: rejects __proto__) is the only
+    // body parser: no urlencoded, no text/plain, so anything but JSON is 415.
+    { logger: NEST_LEVELS[runtime.config.logLevel], bodyParser: false },
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+
+  // JSON only: a text/plain body is 415, not a string handed to validation.
+  fastify.removeContentTypeParser(['text/plain']);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    hsts: { maxAge: 63_072_000, includeSubDomains: true },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  fastify.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    reply.header('Cache-Control', 'no-store');
+    return payload;
+  });
+
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,56 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
+import { AccessGuard } from './common/auth/access.guard.js';
+import { APP_CONFIG } from './config/app-config.token.js';
+import type { AppConfig } from './config/environment.js';
+import { CryptoModule } from './crypto/crypto.module.js';
+import type { IntakeKeyRing } from './crypto/intake-key-ring.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { runMigrations } from './database/run-migrations.js';
+import { HealthModule } from './health/health.module.js';
+import { IntakeModule } from './tips/intake/intake.module.js';
+
+export interface AppRuntime {
+  config: AppConfig;
+  /** Resolved URL: DATABASE_URL or the embedded database's. */
+  databaseUrl: string;
+  keyRing: IntakeKeyRing;
+  serverSecret: Buffer;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...dataSourceOptions(runtime.databaseUrl, runtime.config.databasePoolSize),
+            retryAttempts: 2,
+            retryDelay: 1000,
+          }),
+          // Migrations are applied (under an advisory lock) before anything can use the database.
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await runMigrations(dataSource);
+            return dataSource;
+          },
+        }),
+        CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
+        HealthModule,
+        IntakeModule,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+      exports: [APP_CONFIG],
+      global: true,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+/** tipctl: the analyst's and operator's command line. */
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/environment.js';
+import { KeyError } from '../crypto/openpgp.js';
+import { registerDecryptCommand } from './decrypt.command.js';
+import { registerKeysCommands } from './keys.command.js';
+import { CliError } from './passphrase.js';
+import { registerTipsCommands } from './tips.command.js';
+
+const program = new Command('tipctl')
+  .description('Tipline command line: intake keys, local decryption, tips')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerKeysCommands(program);
+registerDecryptCommand(program);
+registerTipsCommands(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+    return;
+  }
+  const known = err instanceof CliError || err instanceof KeyError || err instanceof ConfigError;
+  const message = known
+    ? err.message
+    : (err as NodeJS.ErrnoException).code === 'ENOENT'
+      ? `file not found: ${(err as NodeJS.ErrnoException).path ?? ''}`
+      : `unexpected error: ${(err as Error).message}`;
+  process.stderr.write(`tipctl: ${message}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,84 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { AppError, type ErrorCode } from './app-error.js';
+import { errorBody, type ErrorBody } from './error-body.js';
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'rate_limited',
+  503: 'unavailable',
+};
+
+const SAFE_MESSAGES: Record<ErrorCode, string> = {
+  bad_request: 'The request is invalid.',
+  validation_failed: 'The request body is invalid.',
+  malformed_json: 'The request body is not valid JSON.',
+  unauthenticated: 'Authentication is required.',
+  forbidden: 'You are not allowed to do this.',
+  not_found: 'Not found.',
+  method_not_allowed: 'Method not allowed.',
+  conflict: 'Conflict.',
+  payload_too_large: 'The request body is too large.',
+  unsupported_media_type: 'Unsupported content type; send application/json.',
+  unprocessable: 'The request cannot be processed.',
+  rate_limited: 'Too many requests.',
+  intake_unavailable: 'Tips cannot be accepted right now.',
+  unavailable: 'The service is unavailable.',
+  internal: 'Internal error.',
+};
+
+export interface MappedError {
+  status: number;
+  body: ErrorBody;
+  retryAfterSeconds?: number;
+}
+
+interface FastifyLikeError {
+  code?: string;
+}
+
+const MALFORMED_JSON = new Set(['FST_ERR_CTP_INVALID_JSON_BODY', 'FST_ERR_CTP_EMPTY_JSON_BODY']);
+
+const logger = new Logger('Errors');
+
+/**
+ * The one place that turns anything thrown into the public error shape.
+ * Framework messages are replaced by fixed texts: some of them quote the
+ * request (a bad JSON token, a path), and submitted content must never be echoed.
+ */
+export function mapError(err: unknown): MappedError {
+  if (err instanceof AppError) {
+    return {
+      status: err.status,
+      body: errorBody(err.code, err.message, err.details),
+      retryAfterSeconds: err.retryAfterSeconds,
+    };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    // Nest wraps Fastify's own errors (bad JSON, 413, 415) and keeps them as the cause.
+    const cause = err.cause as FastifyLikeError | undefined;
+    const code = MALFORMED_JSON.has(cause?.code ?? '')
+      ? 'malformed_json'
+      : (CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request'));
+    return { status, body: errorBody(code, SAFE_MESSAGES[code]) };
+  }
+  // Unexpected: log the class and stack frames only (a message could quote data).
+  const name = err instanceof Error ? err.name : typeof err;
+  logger.error(`unhandled ${name}`, err instanceof Error ? stackWithoutMessage(err) : undefined);
+  return { status: 500, body: errorBody('internal', SAFE_MESSAGES.internal) };
+}
+
+function stackWithoutMessage(err: Error): string | undefined {
+  return err.stack
+    ?.split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .join('\n');
+}

@@ -1,0 +1,168 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import { Type } from 'class-transformer';
+import { isAbsolute, resolve } from 'node:path';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The operator's contract: every variable the service reads, validated at boot. */
+class EnvironmentVariables {
+  @IsOptional()
+  @IsIn(NODE_ENVS)
+  NODE_ENV?: NodeEnv;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  HOST?: string;
+
+  @IsOptional()
+  @IsString()
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE?: number;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DATA_DIR?: string;
+
+  @IsOptional()
+  @IsString()
+  INTAKE_PUBLIC_KEYS?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'SERVER_SECRET must be at least 32 characters long' })
+  SERVER_SECRET?: string;
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL?: LogLevel;
+}
+
+export interface AppConfig {
+  nodeEnv: NodeEnv;
+  production: boolean;
+  port: number;
+  host: string;
+  /** Unset: the embedded PostgreSQL under `dataDir` is used. */
+  databaseUrl?: string;
+  databasePoolSize: number;
+  /** Absolute path of the directory for development state (embedded database, dev keys, dev secret). */
+  dataDir: string;
+  /** Absolute paths of armored public keys; empty in development means "generate a dev key". */
+  intakePublicKeyPaths: string[];
+  /** Unset in development: generated once under `dataDir`. */
+  serverSecret?: string;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Messages name the variable and the rule, never the value (it may be a password). */
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) =>
+    Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }).map((m) =>
+      m.startsWith(e.property) ? m : `${e.property}: ${m}`,
+    ),
+  );
+}
+
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads and validates the environment. Throws ConfigError listing every problem;
+ * messages never contain the offending value.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConfig {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const vars = plainToInstance(EnvironmentVariables, blankToUndefined, {
+    excludeExtraneousValues: false,
+  });
+  const problems = describe(validateSync(vars, { whitelist: true }));
+
+  if (vars.DATABASE_URL !== undefined && !isPostgresUrl(vars.DATABASE_URL)) {
+    problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL with a host');
+  }
+
+  const nodeEnv: NodeEnv = vars.NODE_ENV ?? 'development';
+  const production = nodeEnv === 'production';
+  const keyPaths = (vars.INTAKE_PUBLIC_KEYS ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => (isAbsolute(p) ? p : resolve(cwd, p)));
+
+  if (production) {
+    if (keyPaths.length === 0) {
+      problems.push(
+        'INTAKE_PUBLIC_KEYS is required in production (paths of armored OpenPGP public keys)',
+      );
+    }
+    if (vars.SERVER_SECRET === undefined) {
+      problems.push('SERVER_SECRET is required in production (at least 32 random characters)');
+    }
+    if (vars.DATABASE_URL === undefined) {
+      problems.push(
+        'DATABASE_URL is required in production (the embedded database is for development)',
+      );
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const dataDir = vars.DATA_DIR ?? '.data';
+  return {
+    nodeEnv,
+    production,
+    port: vars.PORT ?? 3000,
+    host: vars.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl: vars.DATABASE_URL,
+    databasePoolSize: vars.DATABASE_POOL_SIZE ?? 10,
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
+    intakePublicKeyPaths: keyPaths,
+    serverSecret: vars.SERVER_SECRET,
+    logLevel: vars.LOG_LEVEL ?? 'info',
+  };
+}

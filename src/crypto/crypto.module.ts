@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { IntakeKeyRing } from './intake-key-ring.js';
+import { IntakeKeysController } from './intake-keys.controller.js';
+import { PayloadEncryptor } from './payload-encryptor.js';
+import { ReceiptHasher } from './receipts.js';
+
+export interface CryptoModuleOptions {
+  keyRing: IntakeKeyRing;
+  serverSecret: Buffer;
+}
+
+/** Intake keys (parsed once at start), payload encryption and receipt hashing. */
+@Module({})
+export class CryptoModule {
+  static forRoot(options: CryptoModuleOptions): DynamicModule {
+    return {
+      module: CryptoModule,
+      global: true,
+      controllers: [IntakeKeysController],
+      providers: [
+        { provide: IntakeKeyRing, useValue: options.keyRing },
+        { provide: ReceiptHasher, useValue: new ReceiptHasher(options.serverSecret) },
+        PayloadEncryptor,
+      ],
+      exports: [IntakeKeyRing, ReceiptHasher, PayloadEncryptor],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Get } from '@nestjs/common';
+import { Public } from '../common/auth/access.decorators.js';
+import { IntakeKeyRing } from './intake-key-ring.js';
+import type { RecipientKey } from './openpgp.js';
+
+export interface IntakeKeyDto {
+  fingerprint: string;
+  version: number;
+  expiresAt: string | null;
+  armored: string;
+}
+
+export interface IntakeKeysResponseDto {
+  keys: IntakeKeyDto[];
+}
+
+function mapIntakeKey(key: RecipientKey): IntakeKeyDto {
+  return {
+    fingerprint: key.fingerprint,
+    version: key.version,
+    expiresAt: key.expiresAt?.toISOString() ?? null,
+    armored: key.armored,
+  };
+}
+
+@Controller('v1/intake-keys')
+export class IntakeKeysController {
+  constructor(private readonly keyRing: IntakeKeyRing) {}
+
+  /** The public keys every tip is encrypted to, so submitters can verify them out of band. */
+  @Public()
+  @Get()
+  list(): IntakeKeysResponseDto {
+    return { keys: this.keyRing.active().map(mapIntakeKey) };
+  }
+}

@@ -1,0 +1,29 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { migrations } from '../../migrations/index.js';
+import { Tip } from '../tips/tip.entity.js';
+
+export const entities = [Tip];
+
+/**
+ * The single DataSource definition shared by the app, `npm run migration:run`,
+ * `tipctl` and the tests. `synchronize` is never on: the schema is the migrations.
+ */
+export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTableName: 'typeorm_migrations',
+    logging: false,
+    applicationName: 'tipline',
+    poolSize,
+    extra: { connectionTimeoutMillis: 5000 },
+  };
+}
+
+export function createDataSource(url: string, poolSize?: number): DataSource {
+  return new DataSource(dataSourceOptions(url, poolSize));
+}

@@ -1,0 +1,49 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../../src/app.factory.js';
+import { loadConfig } from '../../src/config/environment.js';
+import { IntakeKeyRing } from '../../src/crypto/intake-key-ring.js';
+import { loadIntakeKeys } from '../../src/crypto/load-intake-keys.js';
+import { resolveServerSecret } from '../../src/crypto/server-secret.js';
+
+export const TEST_SERVER_SECRET = 'test-server-secret-0123456789abcdef-0123456789';
+
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url === undefined)
+    throw new Error('TEST_DATABASE_URL is not set: run through jest (global setup)');
+  return url;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  keyRing: IntakeKeyRing;
+  /** The Node HTTP server, for supertest. */
+  server: ReturnType<NestFastifyApplication['getHttpServer']>;
+  close(): Promise<void>;
+}
+
+/** The real application (same factory as main.ts) on the test database, migrated at start. */
+export async function startTestApp(keyPaths: string[]): Promise<TestApp> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'tipline-test-data-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: testDatabaseUrl(),
+    DATA_DIR: dataDir,
+    INTAKE_PUBLIC_KEYS: keyPaths.join(','),
+    SERVER_SECRET: TEST_SERVER_SECRET,
+    LOG_LEVEL: 'error',
+  });
+  const { keys } = await loadIntakeKeys(config);
+  const keyRing = new IntakeKeyRing(keys);
+  const app = await createApp({
+    config,
+    databaseUrl: testDatabaseUrl(),
+    keyRing,
+    serverSecret: await resolveServerSecret(config),
+  });
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, keyRing, server: app.getHttpServer(), close: () => app.close() };
+}
