@@ -24,6 +24,7 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   verbose: false,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.mjs'],
   projects: [
     {
       ...common,

@@ -18,17 +18,17 @@ registerKeysCommands(program);
 registerDecryptCommand(program);
 registerTipsCommands(program);
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode;
-    return;
-  }
-  const known = err instanceof CliError || err instanceof KeyError || err instanceof ConfigError;
-  const message = known
-    ? err.message
-    : (err as NodeJS.ErrnoException).code === 'ENOENT'
-      ? `file not found: ${(err as NodeJS.ErrnoException).path ?? ''}`
-      : `unexpected error: ${(err as Error).message}`;
-  process.stderr.write(`tipctl: ${message}\n`);
-  process.exitCode = 1;
-});
+program.parseAsync(process.argv).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    const known = err instanceof CliError || err instanceof KeyError || err instanceof ConfigError;
+    const message = known
+      ? err.message
+      : (err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? `file not found: ${(err as NodeJS.ErrnoException).path ?? ''}`
+        : `unexpected error: ${(err as Error).message}`;
+    // Explicit exit: a dependency's exit hook would otherwise turn the status into 0.
+    process.stderr.write(`tipctl: ${message}\n`, () => process.exit(1));
+  },
+);

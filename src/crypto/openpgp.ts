@@ -104,12 +104,15 @@ export async function generateKeyPair(options: {
   comment?: string;
   passphrase?: string;
   profile?: KeyProfile;
+  /** Seconds from now; 0 or unset: the key does not expire. */
+  expiresInSeconds?: number;
 }): Promise<GeneratedKeyPair> {
   const v6 = options.profile === 'rfc9580';
   const { publicKey, privateKey, revocationCertificate } = await openpgp.generateKey({
     type: 'curve25519',
     userIDs: [{ name: options.name, email: options.email, comment: options.comment }],
     passphrase: options.passphrase,
+    keyExpirationTime: options.expiresInSeconds ?? 0,
     format: 'armored',
     config: { v6Keys: v6, aeadProtect: v6 },
   });

@@ -6,7 +6,7 @@ export const RECEIPT_WORDS = 8;
 
 export function generateReceipt(): string {
   const words: string[] = [];
-  for (let i = 0; i < RECEIPT_WORDS; i++) words.push(wordlist[randomInt(wordlist.length)]);
+  for (let i = 0; i < RECEIPT_WORDS; i++) words.push(wordlist[randomInt(wordlist.length)]!);
   return words.join(' ');
 }
 

@@ -1,0 +1,69 @@
+import { Controller, Get } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { APP_GUARD } from '@nestjs/core';
+import request from 'supertest';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccessGuard } from '../src/common/auth/access.guard.js';
+import { AllExceptionsFilter } from '../src/common/all-exceptions.filter.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { makeTestKey } from './support/keys.js';
+import { listRoutes } from './support/routes.js';
+
+describe('route inventory', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp([(await makeTestKey()).publicKeyPath]);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('declares who may call every route', () => {
+    const routes = listRoutes(t.app);
+    expect(routes.length).toBeGreaterThanOrEqual(4);
+    const undeclared = routes.filter((r) => r.access === undefined).map((r) => r.label);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('lists exactly the public routes we mean to be public', () => {
+    const open = listRoutes(t.app)
+      .filter((r) => r.access?.kind === 'public')
+      .map((r) => r.label);
+    expect(open).toEqual([
+      'GET /health/live',
+      'GET /health/ready',
+      'GET /v1/intake-keys',
+      'POST /v1/tips',
+    ]);
+  });
+});
+
+@Controller('undeclared')
+class UndeclaredController {
+  @Get()
+  get(): string {
+    return 'should never be served';
+  }
+}
+
+describe('AccessGuard', () => {
+  it('closes a route that declares nothing (deny by default)', async () => {
+    const moduleRef = await Test.createTestingModule({
+      controllers: [UndeclaredController],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+    }).compile();
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
+    app.useGlobalFilters(new AllExceptionsFilter());
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    try {
+      const res = await request(app.getHttpServer()).get('/undeclared').expect(401);
+      expect(res.body).toEqual({
+        error: { code: 'unauthenticated', message: 'Authentication is required.' },
+      });
+    } finally {
+      await app.close();
+    }
+  });
+});

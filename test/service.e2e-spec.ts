@@ -1,0 +1,167 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
+import { generateKeyPair } from '../src/crypto/openpgp.js';
+import { expiredPublicKey, privateKeyArmored } from './support/key-fixtures.js';
+import { testDatabaseUrl } from './support/app.js';
+import { cleanEnv, MAIN, run, startService, tipctl } from './support/processes.js';
+
+const SECRET = 'service-test-secret-0123456789abcdef0123';
+
+function startMain(env: Record<string, string>) {
+  return run(process.execPath, [MAIN], { env: cleanEnv(env), timeoutMs: 30_000 });
+}
+
+/** Plain HTTP, so the test controls every header (User-Agent, X-Forwarded-For). */
+function post(url: string, path: string, body: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = httpRequest(
+      new URL(path, url),
+      { method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let data = '';
+        res.on('data', (c: Buffer) => (data += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: data }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('the service process', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tipline-service-'));
+    // Run as root, the embedded PostgreSQL runs as "postgres", which must be able to enter it.
+    await chmod(dir, 0o711);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  describe('refuses to start in production with unsafe settings', () => {
+    const production = () => ({
+      NODE_ENV: 'production',
+      DATABASE_URL: testDatabaseUrl(),
+      SERVER_SECRET: SECRET,
+      DATA_DIR: join(dir, 'prod'),
+    });
+
+    it('without intake keys', async () => {
+      const res = await startMain(production());
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('INTAKE_PUBLIC_KEYS is required in production');
+    });
+
+    it('with a development key', async () => {
+      const dev = await generateKeyPair({
+        name: 'Tipline development key',
+        email: 'dev-key@tipline.invalid',
+      });
+      const path = join(dir, 'dev-public.asc');
+      await writeFile(path, dev.publicKey);
+      const res = await startMain({ ...production(), INTAKE_PUBLIC_KEYS: path });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('is a Tipline development key');
+    });
+
+    it('with an expired key or a private key, naming the file only', async () => {
+      const expired = join(dir, 'expired.asc');
+      await writeFile(expired, await expiredPublicKey());
+      const expiredRun = await startMain({ ...production(), INTAKE_PUBLIC_KEYS: expired });
+      expect(expiredRun.code).toBe(1);
+      expect(expiredRun.stderr).toContain(`${expired}: key`);
+      expect(expiredRun.stderr).toContain('expired on');
+
+      const privatePath = join(dir, 'private.asc');
+      await writeFile(privatePath, await privateKeyArmored());
+      const privateRun = await startMain({ ...production(), INTAKE_PUBLIC_KEYS: privatePath });
+      expect(privateRun.code).toBe(1);
+      expect(privateRun.stderr).toContain('is a PRIVATE key');
+      expect(privateRun.stderr).not.toContain('BEGIN PGP');
+    });
+
+    it('without a server secret, never printing a bad value', async () => {
+      const res = await startMain({
+        ...production(),
+        SERVER_SECRET: 'CANARY-short',
+        DATABASE_URL: 'mysql://root:CANARY-pw@db/x',
+      });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('SERVER_SECRET must be at least 32 characters long');
+      expect(res.stderr).toContain('DATABASE_URL must be a postgres');
+      expect(res.stderr).not.toContain('CANARY');
+    });
+  });
+
+  it('starts on the embedded PostgreSQL with a dev key, takes a tip, keeps it across a restart, and logs no submitted data', async () => {
+    const dataDir = join(dir, 'laptop');
+    const env = { DATA_DIR: dataDir };
+    const canary = 'CANARY-service-3c5e';
+    const service = await startService(env);
+    let reference: string;
+    try {
+      expect(service.output()).toContain('DEVELOPMENT INTAKE KEY IN USE');
+      expect(service.output()).toContain(join(dataDir, 'dev-keys', 'intake-private.asc'));
+      expect(service.output()).toContain('embedded PostgreSQL 17');
+      process.stderr.write(
+        `cold start to listening (first run, initdb included): ${service.readyMs} ms\n`,
+      );
+
+      const ready = await fetch(new URL('/health/ready', service.url));
+      expect(ready.status).toBe(200);
+
+      const headers = {
+        'user-agent': `${canary}-ua`,
+        'x-forwarded-for': '203.0.113.77',
+        referer: `https://${canary}.example/`,
+      };
+      const ok = await post(
+        service.url,
+        '/v1/tips',
+        JSON.stringify({
+          category: 'other',
+          submitterUrgency: 'unknown',
+          narrative: `${canary}-body`,
+        }),
+        headers,
+      );
+      expect(ok.status).toBe(201);
+      reference = (JSON.parse(ok.body) as { reference: string }).reference;
+      // Failing requests must not log what they carried either.
+      expect(
+        (await post(service.url, '/v1/tips', `{"narrative":"${canary}-bad`, headers)).status,
+      ).toBe(400);
+      expect((await post(service.url, `/v1/tips?q=${canary}`, '{}', headers)).status).toBe(400);
+    } finally {
+      await service.stop();
+    }
+    expect(service.output()).not.toContain(canary);
+    expect(service.output()).not.toContain('203.0.113.77');
+
+    // A second start reuses the database and the dev key; the tip is still there.
+    const again = await startService(env);
+    try {
+      expect(again.output()).not.toContain('initialising the embedded PostgreSQL');
+      expect(again.output()).toContain('(generated on an earlier start)');
+      process.stderr.write(`warm start to listening: ${again.readyMs} ms\n`);
+      const exported = await tipctl(['tips', 'payload', reference, '--armor'], env);
+      expect(exported.code).toBe(0);
+      const decrypted = await tipctl(
+        ['decrypt', '--key', join(dataDir, 'dev-keys', 'intake-private.asc')],
+        {},
+        exported.stdout,
+      );
+      expect(decrypted.code).toBe(0);
+      expect(JSON.parse(decrypted.stdout.toString()) as object).toMatchObject({
+        reference,
+        narrative: `${canary}-body`,
+      });
+    } finally {
+      await again.stop();
+    }
+  });
+});
