@@ -24,6 +24,8 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   verbose: false,
+  // End-to-end tests start processes and databases; generous, still bounded.
+  testTimeout: 60_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.mjs'],
   projects: [
     {
@@ -39,7 +41,6 @@ export default {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.mjs',
       globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -1,4 +1,5 @@
 import { InitialSchema1795741263602 } from './1795741263602-InitialSchema.js';
+import { StaffTriageAudit1795742000000 } from './1795742000000-StaffTriageAudit.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
-export const migrations = [InitialSchema1795741263602];
+export const migrations = [InitialSchema1795741263602, StaffTriageAudit1795742000000];

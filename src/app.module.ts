@@ -1,16 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
-import { AccessGuard } from './common/auth/access.guard.js';
 import { APP_CONFIG } from './config/app-config.token.js';
 import type { AppConfig } from './config/environment.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import type { IntakeKeyRing } from './crypto/intake-key-ring.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { runMigrations } from './database/run-migrations.js';
+import { AdminModule } from './admin/admin.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
+import { TriageModule } from './tips/triage/triage.module.js';
 import { IntakeModule } from './tips/intake/intake.module.js';
 
 export interface AppRuntime {
@@ -41,12 +44,15 @@ export class AppModule {
           },
         }),
         CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
+        AuditModule,
+        AuthModule,
         HealthModule,
         IntakeModule,
+        TriageModule,
+        AdminModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
-        { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
       exports: [APP_CONFIG],

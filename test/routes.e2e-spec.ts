@@ -3,7 +3,8 @@ import { Test } from '@nestjs/testing';
 import { APP_GUARD } from '@nestjs/core';
 import request from 'supertest';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessGuard } from '../src/common/auth/access.guard.js';
+import { AccessGuard } from '../src/auth/access.guard.js';
+import { SessionsService } from '../src/auth/sessions.service.js';
 import { AllExceptionsFilter } from '../src/common/all-exceptions.filter.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
@@ -34,6 +35,7 @@ describe('route inventory', () => {
       'GET /health/live',
       'GET /health/ready',
       'GET /v1/intake-keys',
+      'POST /v1/auth/sessions',
       'POST /v1/tips',
     ]);
   });
@@ -51,7 +53,10 @@ describe('AccessGuard', () => {
   it('closes a route that declares nothing (deny by default)', async () => {
     const moduleRef = await Test.createTestingModule({
       controllers: [UndeclaredController],
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [
+        { provide: APP_GUARD, useClass: AccessGuard },
+        { provide: SessionsService, useValue: { authenticate: () => Promise.resolve(null) } },
+      ],
     }).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());
     app.useGlobalFilters(new AllExceptionsFilter());

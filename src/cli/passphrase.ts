@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 
 /** Reads a line from the terminal without echoing it. */
-function promptHidden(question: string): Promise<string> {
+export function promptHidden(question: string): Promise<string> {
   let muted = false;
   const output = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -50,6 +50,32 @@ export async function obtainPassphrase(options: {
   if (options.confirm) {
     const second = await promptHidden('Repeat the passphrase: ');
     if (first !== second) throw new CliError('the passphrases do not match');
+  }
+  return first;
+}
+
+/** A secret from a file, then an environment variable, then a hidden prompt. */
+export async function obtainSecret(options: {
+  file?: string;
+  env: string;
+  prompt: string;
+  confirm?: boolean;
+}): Promise<string> {
+  if (options.file !== undefined) {
+    const text = (await readFile(options.file, 'utf8')).replace(/\r?\n$/, '');
+    if (text === '') throw new CliError(`${options.file} is empty`);
+    return text;
+  }
+  const fromEnv = process.env[options.env];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (!process.stdin.isTTY) {
+    throw new CliError(
+      `${options.prompt.replace(/: $/, '')} needed: use a file option or ${options.env}`,
+    );
+  }
+  const first = await promptHidden(options.prompt);
+  if (options.confirm && (await promptHidden('Repeat: ')) !== first) {
+    throw new CliError('the two entries do not match');
   }
   return first;
 }

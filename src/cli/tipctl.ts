@@ -8,6 +8,9 @@ import { registerDecryptCommand } from './decrypt.command.js';
 import { registerKeysCommands } from './keys.command.js';
 import { CliError } from './passphrase.js';
 import { registerTipsCommands } from './tips.command.js';
+import { registerAuditCommands } from './audit.command.js';
+import { registerSessionCommands } from './session.command.js';
+import { registerUsersCommands } from './users.command.js';
 
 const program = new Command('tipctl')
   .description('Tipline command line: intake keys, local decryption, tips')
@@ -17,11 +20,16 @@ const program = new Command('tipctl')
 registerKeysCommands(program);
 registerDecryptCommand(program);
 registerTipsCommands(program);
+registerSessionCommands(program);
+registerUsersCommands(program);
+registerAuditCommands(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),
   (err: unknown) => {
     if (err instanceof CommanderError) process.exit(err.exitCode);
+    // Already reported on standard output (e.g. a failed verification).
+    if ((err as { quiet?: boolean }).quiet) process.exit(1);
     const known = err instanceof CliError || err instanceof KeyError || err instanceof ConfigError;
     const message = known
       ? err.message

@@ -6,6 +6,7 @@ import { armorMessage } from '../crypto/openpgp.js';
 import { resolveDatabase } from '../database/resolve-database.js';
 import { TIP_REFERENCE_PATTERN } from '../tips/tip-reference.js';
 import { writeStdout } from './io.js';
+import { registerTipsClientCommands } from './tips-client.command.js';
 import { CliError } from './passphrase.js';
 
 interface PayloadOptions {
@@ -14,7 +15,8 @@ interface PayloadOptions {
 }
 
 export function registerTipsCommands(program: Command): void {
-  const tips = program.command('tips').description('tips');
+  const tips = program.command('tips').description('tips: the triage queue, reading, updating');
+  registerTipsClientCommands(tips);
   tips
     .command('payload')
     .description(

@@ -1,8 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { IntakeKeyRing } from './intake-key-ring.js';
+import { IntakeKeysService } from './intake-keys.service.js';
 import { IntakeKeysController } from './intake-keys.controller.js';
 import { PayloadEncryptor } from './payload-encryptor.js';
 import { ReceiptHasher } from './receipts.js';
+
+/** Injection token of SERVER_SECRET (Buffer). */
+export const SERVER_SECRET = Symbol('SERVER_SECRET');
 
 export interface CryptoModuleOptions {
   keyRing: IntakeKeyRing;
@@ -20,9 +24,11 @@ export class CryptoModule {
       providers: [
         { provide: IntakeKeyRing, useValue: options.keyRing },
         { provide: ReceiptHasher, useValue: new ReceiptHasher(options.serverSecret) },
+        { provide: SERVER_SECRET, useValue: options.serverSecret },
         PayloadEncryptor,
+        IntakeKeysService,
       ],
-      exports: [IntakeKeyRing, ReceiptHasher, PayloadEncryptor],
+      exports: [IntakeKeyRing, ReceiptHasher, PayloadEncryptor, IntakeKeysService, SERVER_SECRET],
     };
   }
 }

@@ -1,26 +1,41 @@
 import type { RecipientKey } from './openpgp.js';
 
 /**
- * The active intake (recipient) keys, parsed once. Every active key is a
- * recipient of every message, so keys can be rotated without losing access.
+ * The active intake (recipient) keys, parsed once: those configured by
+ * INTAKE_PUBLIC_KEYS plus those admins added. Every active key is a recipient
+ * of every message, so keys can be rotated without losing access.
  */
 export class IntakeKeyRing {
-  private keys: readonly RecipientKey[];
+  private configured: readonly RecipientKey[];
+  private added: readonly RecipientKey[] = [];
 
-  constructor(keys: readonly RecipientKey[]) {
-    this.keys = keys;
+  constructor(configured: readonly RecipientKey[]) {
+    this.configured = configured;
   }
 
   /** Keys usable right now: one that expired while the process ran is dropped. */
   active(now = Date.now()): readonly RecipientKey[] {
-    return this.keys.filter((k) => k.expiresAt === null || k.expiresAt.getTime() > now);
+    return [...this.configured, ...this.added].filter(
+      (k) => k.expiresAt === null || k.expiresAt.getTime() > now,
+    );
+  }
+
+  isConfigured(fingerprint: string): boolean {
+    return this.configured.some((k) => k.fingerprint === fingerprint);
   }
 
   isReady(): boolean {
     return this.active().length > 0;
   }
 
+  /** Keys added through the admin API (reloaded from the database). */
+  setAdded(keys: readonly RecipientKey[]): void {
+    this.added = keys.filter((k) => !this.isConfigured(k.fingerprint));
+  }
+
+  /** Replaces every key (tests simulate "no valid key" with it). */
   replace(keys: readonly RecipientKey[]): void {
-    this.keys = keys;
+    this.configured = keys;
+    this.added = [];
   }
 }

@@ -1,8 +1,13 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { migrations } from '../../migrations/index.js';
+import { Analyst } from '../auth/analyst.entity.js';
+import { Session } from '../auth/session.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { IntakeKey } from '../crypto/intake-key.entity.js';
+import { Note } from '../tips/note.entity.js';
 import { Tip } from '../tips/tip.entity.js';
 
-export const entities = [Tip];
+export const entities = [Tip, Note, Analyst, Session, IntakeKey, AuditEvent];
 
 /**
  * The single DataSource definition shared by the app, `npm run migration:run`,

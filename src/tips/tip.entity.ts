@@ -118,6 +118,13 @@ export class Tip {
   @Column({ name: 'receipt_hash', type: 'bytea', nullable: true })
   receiptHash: Buffer | null;
 
+  /** Optimistic concurrency: every triage update increments it. */
+  @Column({ type: 'integer', default: 1 })
+  version: number;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', nullable: true })
+  updatedAt: Date | null;
+
   /** Binary OpenPGP message of the canonical JSON content. */
   @Column({ type: 'bytea' })
   payload: Buffer;

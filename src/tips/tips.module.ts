@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Tip } from './tip.entity.js';
+import { NotesRepository } from './notes.repository.js';
 import { TipsRepository } from './tips.repository.js';
 
-/** Owns the tip table; intake and triage use it through TipsRepository. */
+/** Owns the tip and note tables; intake and triage use it through TipsRepository. */
 @Module({
   imports: [TypeOrmModule.forFeature([Tip])],
-  providers: [TipsRepository],
-  exports: [TipsRepository],
+  providers: [TipsRepository, NotesRepository],
+  exports: [TipsRepository, NotesRepository],
 })
 export class TipsModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { Tip } from './tip.entity.js';
+import { TRIAGE_COLUMNS, TRIAGE_FROM, type TriageRow } from './triage-row.js';
 
 export type NewTip = Pick<
   Tip,
@@ -22,9 +23,32 @@ export type NewTip = Pick<
 
 export class DuplicateReferenceError extends Error {}
 
+export interface TriageFilter {
+  sql: string;
+  params: unknown[];
+}
+
+export type TriageUpdate = Partial<
+  Pick<
+    Tip,
+    | 'status'
+    | 'priority'
+    | 'severity'
+    | 'tlp'
+    | 'confidence'
+    | 'tags'
+    | 'duplicateOf'
+    | 'assigneeId'
+    | 'legalHold'
+  >
+>;
+
 @Injectable()
 export class TipsRepository {
-  constructor(@InjectRepository(Tip) private readonly tips: Repository<Tip>) {}
+  constructor(
+    @InjectRepository(Tip) private readonly tips: Repository<Tip>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   /**
    * One INSERT, committed when the promise resolves (autocommit), so a caller
@@ -43,6 +67,58 @@ export class TipsRepository {
       }
       throw err;
     }
+  }
+
+  /** A page of the triage queue; `where` and `orderBy` come from the triage query builder. */
+  async listForTriage(
+    where: string[],
+    params: unknown[],
+    orderBy: string,
+    limit: number,
+  ): Promise<TriageRow[]> {
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    return await this.dataSource.query<TriageRow[]>(
+      `SELECT ${TRIAGE_COLUMNS} FROM ${TRIAGE_FROM} ${clause} ORDER BY ${orderBy} LIMIT ${limit}`,
+      params,
+    );
+  }
+
+  async findForTriage(
+    id: string,
+    manager?: EntityManager,
+    lock = false,
+  ): Promise<TriageRow | null> {
+    const rows = await (manager ?? this.dataSource).query<TriageRow[]>(
+      `SELECT ${TRIAGE_COLUMNS} FROM ${TRIAGE_FROM} WHERE t.id = $1${lock ? ' FOR UPDATE OF t' : ''}`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  async exists(id: string, manager?: EntityManager): Promise<boolean> {
+    const rows = await (manager ?? this.dataSource).query<unknown[]>(
+      'SELECT 1 FROM tip WHERE id = $1',
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  async update(manager: EntityManager, id: string, changes: TriageUpdate): Promise<void> {
+    await manager
+      .createQueryBuilder()
+      .update(Tip)
+      .set({ ...changes, updatedAt: new Date(), version: () => 'version + 1' })
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  async findPayload(
+    id: string,
+  ): Promise<Pick<Tip, 'id' | 'reference' | 'payload' | 'keyFingerprints'> | null> {
+    return this.tips.findOne({
+      select: { id: true, reference: true, payload: true, keyFingerprints: true },
+      where: { id },
+    });
   }
 
   async findPayloadByReference(reference: string): Promise<Buffer | null> {

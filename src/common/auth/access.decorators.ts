@@ -1,9 +1,48 @@
-import { SetMetadata } from '@nestjs/common';
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { STAFF_ROLES, type StaffPrincipal, type StaffRole } from './roles.js';
 
 export const ACCESS_KEY = 'tipline:access';
 
-export type Access = { kind: 'public' };
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'staff'; roles: readonly StaffRole[]; duringPasswordChange?: boolean };
 
 /** Anyone may call this route, without credentials. Routes without a declaration are closed. */
 export const Public = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ACCESS_KEY, { kind: 'public' } satisfies Access);
+
+/** Staff with one of these roles (bearer session token). */
+export const Roles = (...roles: StaffRole[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'staff', roles } satisfies Access);
+
+/**
+ * Any signed-in staff member, also one who still has to replace a one-time
+ * password (`duringPasswordChange`), which every other route refuses.
+ */
+export const AnyStaff = (
+  options: { duringPasswordChange?: boolean } = {},
+): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, {
+    kind: 'staff',
+    roles: STAFF_ROLES,
+    duringPasswordChange: options.duringPasswordChange ?? false,
+  } satisfies Access);
+
+export interface AuthenticatedRequest extends FastifyRequest {
+  principal?: StaffPrincipal;
+}
+
+/** The signed-in staff member; only on routes that declare staff access. */
+export const CurrentStaff = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): StaffPrincipal => {
+    const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
+    if (!principal) throw new Error('CurrentStaff used on a route without staff access');
+    return principal;
+  },
+);
+
+/** The caller's address, for the audit trail of staff actions. Never use on public routes. */
+export const StaffIp = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<FastifyRequest>().ip,
+);

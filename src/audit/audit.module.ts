@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditController } from './audit.controller.js';
+import { AuditLog } from './audit-log.js';
+
+/** A leaf: depends on the database only; every feature records through AuditLog. */
+@Global()
+@Module({
+  controllers: [AuditController],
+  providers: [AuditLog],
+  exports: [AuditLog],
+})
+export class AuditModule {}

@@ -1,0 +1,236 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { AuditLog, type AuditActor } from '../audit/audit-log.js';
+import { AppError } from '../common/app-error.js';
+import type { StaffPrincipal, StaffRole } from '../common/auth/roles.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import { Analyst } from './analyst.entity.js';
+import { hashPassword, oneTimePassword, passwordProblems, verifyPassword } from './passwords.js';
+import { SessionsService } from './sessions.service.js';
+import { newTotpSecret, totpUri } from './totp.js';
+
+export const TOTP_SECRET_BOX = Symbol('TOTP_SECRET_BOX');
+
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+
+export interface Credentials {
+  analyst: Analyst;
+  /** Shown once; the user must replace it at first login. */
+  oneTimePassword: string;
+  /** otpauth:// URI with the TOTP secret; shown once. */
+  totpUri: string;
+}
+
+export interface ActingStaff {
+  actor: AuditActor | null;
+  ip: string | null;
+}
+
+export function actingStaff(principal: StaffPrincipal, ip: string): ActingStaff {
+  return {
+    actor: { id: principal.analystId, username: principal.username, role: principal.role },
+    ip,
+  };
+}
+
+/** Staff accounts: used by the admin API and by `tipctl users` on the server host. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(TOTP_SECRET_BOX) private readonly totpBox: SecretBox,
+    private readonly audit: AuditLog,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  sealTotp(analystId: string, secret: string): Buffer {
+    return this.totpBox.seal(Buffer.from(secret, 'utf8'), `analyst:${analystId}`);
+  }
+
+  openTotp(analyst: Analyst): string {
+    return this.totpBox.open(analyst.totpSecret, `analyst:${analyst.id}`).toString('utf8');
+  }
+
+  list(): Promise<Analyst[]> {
+    return this.dataSource.getRepository(Analyst).find({ order: { username: 'ASC' } });
+  }
+
+  findById(id: string): Promise<Analyst | null> {
+    return this.dataSource.getRepository(Analyst).findOneBy({ id });
+  }
+
+  findByUsername(username: string): Promise<Analyst | null> {
+    return this.dataSource.getRepository(Analyst).findOneBy({ username });
+  }
+
+  private async mustFind(manager: EntityManager, id: string): Promise<Analyst> {
+    const analyst = await manager.findOne(Analyst, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!analyst) throw new AppError('not_found', 404, 'No such user.');
+    return analyst;
+  }
+
+  async create(username: string, role: StaffRole, by: ActingStaff): Promise<Credentials> {
+    const name = username.trim().toLowerCase();
+    if (!USERNAME_PATTERN.test(name)) {
+      throw new AppError('validation_failed', 400, 'The request body is invalid.', [
+        { field: 'username', problem: '2-63 characters: a-z, 0-9, dot, underscore, hyphen' },
+      ]);
+    }
+    const id = uuidv7();
+    const password = oneTimePassword();
+    const secret = newTotpSecret();
+    const analyst: Analyst = {
+      id,
+      username: name,
+      role,
+      passwordHash: await hashPassword(password),
+      mustChangePassword: true,
+      totpSecret: this.sealTotp(id, secret),
+      totpLastStep: null,
+      disabledAt: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
+    try {
+      await this.dataSource.transaction(async (m) => {
+        await m.insert(Analyst, analyst);
+        await this.audit.append(m, {
+          ...by,
+          action: 'user.created',
+          targetType: 'analyst',
+          targetId: id,
+          details: { username: name, role },
+        });
+      });
+    } catch (err) {
+      if (
+        err instanceof QueryFailedError &&
+        (err.driverError as { code?: string }).code === '23505'
+      ) {
+        throw new AppError('conflict', 409, 'A user with this username exists.');
+      }
+      throw err;
+    }
+    return { analyst, oneTimePassword: password, totpUri: totpUri(secret, name) };
+  }
+
+  async setDisabled(id: string, disabled: boolean, by: ActingStaff): Promise<Analyst> {
+    if (disabled && by.actor?.id === id) {
+      throw new AppError('conflict', 409, 'You cannot disable your own account.');
+    }
+    return this.dataSource.transaction(async (m) => {
+      const analyst = await this.mustFind(m, id);
+      if ((analyst.disabledAt !== null) === disabled) return analyst;
+      analyst.disabledAt = disabled ? new Date() : null;
+      analyst.updatedAt = new Date();
+      await m.update(
+        Analyst,
+        { id },
+        { disabledAt: analyst.disabledAt, updatedAt: analyst.updatedAt },
+      );
+      // Disabling ends every live session at once.
+      if (disabled) await this.sessions.revokeAll(m, id);
+      await this.audit.append(m, {
+        ...by,
+        action: disabled ? 'user.disabled' : 'user.enabled',
+        targetType: 'analyst',
+        targetId: id,
+        details: { username: analyst.username },
+      });
+      return analyst;
+    });
+  }
+
+  async changeRole(id: string, role: StaffRole, by: ActingStaff): Promise<Analyst> {
+    if (by.actor?.id === id)
+      throw new AppError('conflict', 409, 'You cannot change your own role.');
+    return this.dataSource.transaction(async (m) => {
+      const analyst = await this.mustFind(m, id);
+      if (analyst.role === role) return analyst;
+      const from = analyst.role;
+      analyst.role = role;
+      analyst.updatedAt = new Date();
+      await m.update(Analyst, { id }, { role, updatedAt: analyst.updatedAt });
+      await this.audit.append(m, {
+        ...by,
+        action: 'user.role_changed',
+        targetType: 'analyst',
+        targetId: id,
+        details: { username: analyst.username, from, to: role },
+      });
+      return analyst;
+    });
+  }
+
+  /** New TOTP secret (a lost phone); ends the user's sessions. Returns the new otpauth URI. */
+  async resetTotp(id: string, by: ActingStaff): Promise<{ analyst: Analyst; totpUri: string }> {
+    const secret = newTotpSecret();
+    return this.dataSource.transaction(async (m) => {
+      const analyst = await this.mustFind(m, id);
+      analyst.totpSecret = this.sealTotp(id, secret);
+      analyst.totpLastStep = null;
+      analyst.updatedAt = new Date();
+      await m.update(
+        Analyst,
+        { id },
+        { totpSecret: analyst.totpSecret, totpLastStep: null, updatedAt: analyst.updatedAt },
+      );
+      await this.sessions.revokeAll(m, id);
+      await this.audit.append(m, {
+        ...by,
+        action: 'user.totp_reset',
+        targetType: 'analyst',
+        targetId: id,
+        details: { username: analyst.username },
+      });
+      return { analyst, totpUri: totpUri(secret, analyst.username) };
+    });
+  }
+
+  /** The user's own password change; other sessions end. */
+  async changePassword(
+    principal: StaffPrincipal,
+    currentPassword: string,
+    newPassword: string,
+    ip: string,
+  ): Promise<void> {
+    const analyst = await this.dataSource
+      .getRepository(Analyst)
+      .findOneByOrFail({ id: principal.analystId });
+    if (!(await verifyPassword(analyst.passwordHash, currentPassword))) {
+      throw new AppError('validation_failed', 400, 'The request body is invalid.', [
+        { field: 'currentPassword', problem: 'is not your current password' },
+      ]);
+    }
+    const problems = await passwordProblems(newPassword, analyst.username);
+    if (currentPassword === newPassword) problems.push('must differ from the current password');
+    if (problems.length > 0) {
+      throw new AppError(
+        'validation_failed',
+        400,
+        'The new password is not acceptable.',
+        problems.map((problem) => ({ field: 'newPassword', problem })),
+      );
+    }
+    const passwordHash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (m) => {
+      await m.update(
+        Analyst,
+        { id: analyst.id },
+        { passwordHash, mustChangePassword: false, updatedAt: new Date() },
+      );
+      await this.sessions.revokeAll(m, analyst.id, principal.sessionId);
+      await this.audit.append(m, {
+        ...actingStaff(principal, ip),
+        action: 'auth.password_changed',
+        targetType: 'analyst',
+        targetId: analyst.id,
+      });
+    });
+  }
+}

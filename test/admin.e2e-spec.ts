@@ -1,0 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import request from 'supertest';
+import { IntakeKeysService } from '../src/crypto/intake-keys.service.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { withClient } from './support/database.js';
+import { privateKeyArmored } from './support/key-fixtures.js';
+import { makeTestKey, type TestKey } from './support/keys.js';
+import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
+
+async function fingerprintsOf(reference: string): Promise<string[]> {
+  return withClient(async (c) => {
+    const r = await c.query<{ key_fingerprints: string[] }>(
+      'SELECT key_fingerprints FROM tip WHERE reference = $1',
+      [reference],
+    );
+    return r.rows[0]!.key_fingerprints;
+  });
+}
+
+describe('admin: intake keys and users', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let configured: TestKey;
+  let admin: StaffLogin;
+
+  beforeAll(async () => {
+    configured = await makeTestKey();
+    // Two instances on one database: a key added on A must reach B.
+    a = await startTestApp([configured.publicKeyPath]);
+    b = await startTestApp([configured.publicKeyPath]);
+    admin = await staffLogin(a, 'admin');
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  const submit = async (app: TestApp) =>
+    (
+      await request(app.server)
+        .post('/v1/tips')
+        .send({ category: 'other', submitterUrgency: 'weeks', narrative: 'rotation' })
+        .expect(201)
+    ).body.reference as string;
+
+  it('adds a key without restart, on every instance, and retires it', async () => {
+    const added = await makeTestKey('rfc9580');
+    const res = await request(a.server)
+      .post('/v1/admin/intake-keys')
+      .set(...bearer(admin))
+      .send({ armored: await readFile(added.publicKeyPath, 'utf8') })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      fingerprint: added.fingerprint,
+      version: 6,
+      source: 'admin',
+      active: true,
+    });
+
+    expect(await fingerprintsOf(await submit(a))).toEqual([
+      configured.fingerprint,
+      added.fingerprint,
+    ]);
+    // Instance B picks it up on its periodic reload (every 5 s).
+    await b.app.get(IntakeKeysService).reload();
+    expect(await fingerprintsOf(await submit(b))).toEqual([
+      configured.fingerprint,
+      added.fingerprint,
+    ]);
+
+    const list = await request(a.server)
+      .get('/v1/admin/intake-keys')
+      .set(...bearer(admin))
+      .expect(200);
+    expect(
+      list.body.keys.map((k: { fingerprint: string; source: string }) => [k.fingerprint, k.source]),
+    ).toEqual([
+      [configured.fingerprint, 'config'],
+      [added.fingerprint, 'admin'],
+    ]);
+
+    await request(a.server)
+      .delete(`/v1/admin/intake-keys/${added.fingerprint}`)
+      .set(...bearer(admin))
+      .expect(204);
+    expect(await fingerprintsOf(await submit(a))).toEqual([configured.fingerprint]);
+    await request(a.server)
+      .delete(`/v1/admin/intake-keys/${configured.fingerprint}`)
+      .set(...bearer(admin))
+      .expect(409);
+  });
+
+  it('refuses a private key, garbage and a duplicate with clear errors', async () => {
+    const priv = await request(a.server)
+      .post('/v1/admin/intake-keys')
+      .set(...bearer(admin))
+      .send({ armored: await privateKeyArmored() })
+      .expect(422);
+    expect(priv.body.error.message).toContain('PRIVATE');
+    expect(JSON.stringify(priv.body)).not.toContain('BEGIN PGP');
+    await request(a.server)
+      .post('/v1/admin/intake-keys')
+      .set(...bearer(admin))
+      .send({ armored: 'not a key' })
+      .expect(422);
+    await request(a.server)
+      .post('/v1/admin/intake-keys')
+      .set(...bearer(admin))
+      .send({ armored: await readFile(configured.publicKeyPath, 'utf8') })
+      .expect(409);
+  });
+
+  it('creates users with one-time credentials, changes roles, resets TOTP', async () => {
+    const created = await request(a.server)
+      .post('/v1/admin/users')
+      .set(...bearer(admin))
+      .send({ username: `New.User-${Date.now()}`, role: 'analyst' })
+      .expect(201);
+    expect(created.body.user).toMatchObject({
+      role: 'analyst',
+      disabled: false,
+      mustChangePassword: true,
+    });
+    expect(created.body.user.username).toMatch(/^new\.user-\d+$/);
+    expect(created.body.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(created.body.totpUri).toMatch(
+      /^otpauth:\/\/totp\/Tipline:new\.user-\d+\?.*secret=[A-Z2-7]+/,
+    );
+
+    const dup = await request(a.server)
+      .post('/v1/admin/users')
+      .set(...bearer(admin))
+      .send({ username: created.body.user.username, role: 'lead' })
+      .expect(409);
+    expect(dup.body.error.code).toBe('conflict');
+
+    const id = created.body.user.id as string;
+    const promoted = await request(a.server)
+      .patch(`/v1/admin/users/${id}`)
+      .set(...bearer(admin))
+      .send({ role: 'lead' })
+      .expect(200);
+    expect(promoted.body.role).toBe('lead');
+    const reset = await request(a.server)
+      .post(`/v1/admin/users/${id}/totp-reset`)
+      .set(...bearer(admin))
+      .expect(200);
+    expect(reset.body.totpUri).not.toBe(created.body.totpUri);
+    await request(a.server)
+      .patch(`/v1/admin/users/${admin.id}`)
+      .set(...bearer(admin))
+      .send({ disabled: true })
+      .expect(409);
+  });
+
+  it('gives admins no way to tip content', async () => {
+    await request(a.server)
+      .get('/v1/triage/tips')
+      .set(...bearer(admin))
+      .expect(403);
+  });
+});

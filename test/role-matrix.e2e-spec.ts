@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { SessionsService } from '../src/auth/sessions.service.js';
+import { UsersService } from '../src/auth/users.service.js';
+import { STAFF_ROLES, type StaffRole } from '../src/common/auth/roles.js';
+import { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from './support/app.js';
+import { makeTestKey } from './support/keys.js';
+import { listRoutes, type RouteInfo } from './support/routes.js';
+import { uniqueName } from './support/staff.js';
+
+type Caller = 'anonymous' | StaffRole;
+const CALLERS: Caller[] = ['anonymous', ...STAFF_ROLES];
+
+const ALL_STAFF: Caller[] = [...STAFF_ROLES];
+
+/**
+ * Who may call what, written down independently of the decorators: a route
+ * whose decorator disagrees with this table fails, and so does a new route
+ * missing from it.
+ */
+const EXPECTED: Record<string, Caller[]> = {
+  'GET /health/live': CALLERS,
+  'GET /health/ready': CALLERS,
+  'GET /v1/intake-keys': CALLERS,
+  'POST /v1/tips': CALLERS,
+  'POST /v1/auth/sessions': CALLERS,
+  'DELETE /v1/auth/sessions/current': ALL_STAFF,
+  'GET /v1/auth/me': ALL_STAFF,
+  'POST /v1/auth/password': ALL_STAFF,
+  'GET /v1/triage/tips': ['analyst', 'lead'],
+  'GET /v1/triage/tips/:id': ['analyst', 'lead'],
+  'PATCH /v1/triage/tips/:id': ['analyst', 'lead'],
+  'GET /v1/triage/tips/:id/payload': ['analyst', 'lead'],
+  'GET /v1/triage/tips/:id/notes': ['analyst', 'lead'],
+  'POST /v1/triage/tips/:id/notes': ['analyst', 'lead'],
+  'GET /v1/admin/users': ['admin'],
+  'POST /v1/admin/users': ['admin'],
+  'PATCH /v1/admin/users/:id': ['admin'],
+  'POST /v1/admin/users/:id/totp-reset': ['admin'],
+  'GET /v1/admin/intake-keys': ['admin'],
+  'POST /v1/admin/intake-keys': ['admin'],
+  'DELETE /v1/admin/intake-keys/:fingerprint': ['admin'],
+  'GET /v1/audit/events': ['auditor'],
+  'GET /v1/audit/verify': ['auditor'],
+};
+
+function allowed(route: RouteInfo, caller: Caller): boolean {
+  return EXPECTED[route.label]?.includes(caller) ?? false;
+}
+
+/**
+ * Every route against every kind of caller: a caller the route does not
+ * allow gets 401 (anonymous) or 403; an allowed one never does. Bodies are
+ * empty, so allowed writes fail validation instead of changing anything.
+ */
+describe('role-by-route matrix', () => {
+  let t: TestApp;
+  let sessions: SessionsService;
+  const ids = new Map<StaffRole, string>();
+
+  beforeAll(async () => {
+    t = await startTestApp([(await makeTestKey()).publicKeyPath]);
+    const users = t.app.get(UsersService);
+    sessions = t.app.get(SessionsService);
+    const dataSource = t.app.get(DataSource);
+    for (const role of STAFF_ROLES) {
+      const created = await users.create(uniqueName(role), role, { actor: null, ip: null });
+      await dataSource.query('UPDATE analyst SET must_change_password = false WHERE id = $1', [
+        created.analyst.id,
+      ]);
+      ids.set(role, created.analyst.id);
+    }
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const tokenFor = async (role: StaffRole): Promise<string> =>
+    (await t.app.get(DataSource).transaction((m) => sessions.issue(m, ids.get(role)!))).token;
+
+  it('covers every route for anonymous callers and each role', async () => {
+    const routes = listRoutes(t.app);
+    expect(routes.map((r) => r.label).sort()).toEqual(Object.keys(EXPECTED).sort());
+    const failures: string[] = [];
+    let checked = 0;
+    for (const route of routes) {
+      const path = route.path.replace(':id', randomUUID()).replace(':fingerprint', 'ABCDEF0123');
+      for (const caller of CALLERS) {
+        // A fresh session per call: one route (logout) ends it.
+        const token = caller === 'anonymous' ? undefined : await tokenFor(caller);
+        let req = request(t.server)[route.method.toLowerCase() as 'get'](path);
+        if (token) req = req.set('Authorization', `Bearer ${token}`);
+        if (['POST', 'PATCH', 'PUT'].includes(route.method)) req = req.send({});
+        const res = await req;
+        checked++;
+        const denied = res.status === 401 || res.status === 403;
+        const expectDenied = !allowed(route, caller);
+        if (denied !== expectDenied || res.status >= 500) {
+          failures.push(
+            `${route.label} as ${caller}: ${res.status} ${res.body?.error?.code ?? ''}`,
+          );
+        }
+        if (expectDenied && caller === 'anonymous' && res.status !== 401) {
+          failures.push(`${route.label} as anonymous: ${res.status}, expected 401`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBe(routes.length * CALLERS.length);
+  });
+});

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { Secret, TOTP } from 'otpauth';
+import { UsersService } from '../../src/auth/users.service.js';
+import type { StaffRole } from '../../src/common/auth/roles.js';
+import type { TestApp } from './app.js';
+
+export const STRONG_PASSWORD = 'violet-harbour-quantum-47-tangerine';
+
+export interface StaffLogin {
+  id: string;
+  username: string;
+  role: StaffRole;
+  token: string;
+  password: string;
+  totpSecret: string;
+  /** A code for the step `offsetSteps` from now (each code works once). */
+  code(offsetSteps?: number): string;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(5).toString('hex')}`;
+}
+
+export function totpSecretOf(uri: string): string {
+  return new URL(uri).searchParams.get('secret')!;
+}
+
+export function codeFor(secret: string, offsetSteps = 0): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), period: 30 }).generate({
+    timestamp: Date.now() + offsetSteps * 30_000,
+  });
+}
+
+/**
+ * The real path: create (as `tipctl users create` does), log in with the
+ * one-time password and a TOTP code, set a strong password, log in again with
+ * the next code. Returns a ready session.
+ */
+export async function staffLogin(
+  t: TestApp,
+  role: StaffRole,
+  name = uniqueName(role),
+): Promise<StaffLogin> {
+  const users = t.app.get(UsersService);
+  const created = await users.create(name, role, { actor: null, ip: null });
+  const secret = totpSecretOf(created.totpUri);
+  const first = await request(t.server)
+    .post('/v1/auth/sessions')
+    .send({ username: name, password: created.oneTimePassword, totp: codeFor(secret, -1) })
+    .expect(201);
+  if (first.body.mustChangePassword !== true) throw new Error('expected a one-time password');
+  await request(t.server)
+    .post('/v1/auth/password')
+    .set('Authorization', `Bearer ${first.body.token}`)
+    .send({ currentPassword: created.oneTimePassword, newPassword: STRONG_PASSWORD })
+    .expect(204);
+  const second = await request(t.server)
+    .post('/v1/auth/sessions')
+    .send({ username: name, password: STRONG_PASSWORD, totp: codeFor(secret, 0) })
+    .expect(201);
+  return {
+    id: created.analyst.id,
+    username: name,
+    role,
+    token: second.body.token as string,
+    password: STRONG_PASSWORD,
+    totpSecret: secret,
+    code: (offset = 1) => codeFor(secret, offset),
+  };
+}
+
+export function bearer(login: { token: string }): [string, string] {
+  return ['Authorization', `Bearer ${login.token}`];
+}
