@@ -11,6 +11,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -65,6 +66,13 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  ENCRYPTION_THREADS?: number;
 }
 
 export interface AppConfig {
@@ -82,6 +90,8 @@ export interface AppConfig {
   /** Unset in development: generated once under `dataDir`. */
   serverSecret?: string;
   logLevel: LogLevel;
+  /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
+  encryptionThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -164,5 +174,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     intakePublicKeyPaths: keyPaths,
     serverSecret: vars.SERVER_SECRET,
     logLevel: vars.LOG_LEVEL ?? 'info',
+    encryptionThreads: vars.ENCRYPTION_THREADS ?? availableParallelism(),
   };
 }

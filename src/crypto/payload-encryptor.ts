@@ -1,5 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
 import { IntakeUnavailableError } from '../common/app-error.js';
+import { APP_CONFIG } from '../config/app-config.token.js';
+import type { AppConfig } from '../config/environment.js';
+import type { EncryptTask } from './encrypt.worker.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import { encryptToRecipients } from './openpgp.js';
 
@@ -9,15 +15,50 @@ export interface EncryptedPayload {
   fingerprints: string[];
 }
 
-/** Encrypts content to every active intake key; refuses (503) when there is none. */
+/** The compiled worker; under Jest (TypeScript sources) the build's copy is used. */
+function workerFile(): string {
+  const sibling = fileURLToPath(new URL('./encrypt.worker.js', import.meta.url));
+  if (existsSync(sibling)) return sibling;
+  return fileURLToPath(new URL('../../dist/src/crypto/encrypt.worker.js', import.meta.url));
+}
+
+/**
+ * Encrypts content to every active intake key, on worker threads so that a
+ * burst of tips does not stall health checks and triage; refuses (503) when
+ * no key is valid.
+ */
 @Injectable()
-export class PayloadEncryptor {
-  constructor(private readonly keyRing: IntakeKeyRing) {}
+export class PayloadEncryptor implements OnApplicationShutdown {
+  private readonly pool?: Piscina<EncryptTask, Uint8Array>;
+
+  constructor(
+    private readonly keyRing: IntakeKeyRing,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    if (config.encryptionThreads > 0) {
+      this.pool = new Piscina({
+        filename: workerFile(),
+        minThreads: config.encryptionThreads,
+        maxThreads: config.encryptionThreads,
+        idleTimeout: 60_000,
+      });
+    }
+  }
 
   async encrypt(plaintext: Uint8Array): Promise<EncryptedPayload> {
     const recipients = this.keyRing.active();
     if (recipients.length === 0) throw new IntakeUnavailableError();
-    const ciphertext = await encryptToRecipients(plaintext, recipients);
-    return { ciphertext, fingerprints: recipients.map((k) => k.fingerprint) };
+    const fingerprints = recipients.map((k) => k.fingerprint);
+    const ciphertext = this.pool
+      ? await this.pool.run({
+          plaintext,
+          keys: recipients.map((k) => ({ fingerprint: k.fingerprint, armored: k.armored })),
+        })
+      : await encryptToRecipients(plaintext, recipients);
+    return { ciphertext, fingerprints };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.destroy();
   }
 }
