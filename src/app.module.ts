@@ -15,6 +15,8 @@ import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
 import { TriageModule } from './tips/triage/triage.module.js';
 import { IntakeModule } from './tips/intake/intake.module.js';
+import { PartnersModule } from './partners/partners.module.js';
+import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 
 export interface AppRuntime {
   config: AppConfig;
@@ -44,7 +46,9 @@ export class AppModule {
           },
         }),
         CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
+        RateLimitModule.forRoot(runtime.config.redisUrl),
         AuditModule,
+        PartnersModule,
         AuthModule,
         HealthModule,
         IntakeModule,

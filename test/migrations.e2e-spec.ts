@@ -45,9 +45,13 @@ describe('migrations', () => {
       expect([...a, ...b]).toHaveLength(migrations.length);
       expect(await tables()).toEqual([
         'analyst',
+        'api_key',
         'audit_event',
+        'idempotency_record',
         'intake_key',
         'note',
+        'partner',
+        'partner_signing_key',
         'session',
         'tip',
       ]);
@@ -57,7 +61,7 @@ describe('migrations', () => {
       expect(await tables()).toEqual([]);
 
       expect(await runMigrations(ds)).toHaveLength(migrations.length);
-      expect(await tables()).toHaveLength(6);
+      expect(await tables()).toHaveLength(10);
     } finally {
       await ds.destroy();
       await other.destroy();

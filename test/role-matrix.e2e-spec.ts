@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { UsersService } from '../src/auth/users.service.js';
+import { PartnersService } from '../src/partners/partners.service.js';
 import { STAFF_ROLES, type StaffRole } from '../src/common/auth/roles.js';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -9,8 +10,8 @@ import { makeTestKey } from './support/keys.js';
 import { listRoutes, type RouteInfo } from './support/routes.js';
 import { uniqueName } from './support/staff.js';
 
-type Caller = 'anonymous' | StaffRole;
-const CALLERS: Caller[] = ['anonymous', ...STAFF_ROLES];
+type Caller = 'anonymous' | 'partner' | StaffRole;
+const CALLERS: Caller[] = ['anonymous', 'partner', ...STAFF_ROLES];
 
 const ALL_STAFF: Caller[] = [...STAFF_ROLES];
 
@@ -41,6 +42,19 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /v1/admin/intake-keys': ['admin'],
   'POST /v1/admin/intake-keys': ['admin'],
   'DELETE /v1/admin/intake-keys/:fingerprint': ['admin'],
+  'GET /v1/admin/partners': ['admin'],
+  'POST /v1/admin/partners': ['admin'],
+  'PATCH /v1/admin/partners/:id': ['admin'],
+  'GET /v1/admin/partners/:id/api-keys': ['admin'],
+  'POST /v1/admin/partners/:id/api-keys': ['admin'],
+  'DELETE /v1/admin/partners/:id/api-keys/:keyId': ['admin'],
+  'GET /v1/admin/partners/:id/signing-keys': ['admin'],
+  'POST /v1/admin/partners/:id/signing-keys': ['admin'],
+  'DELETE /v1/admin/partners/:id/signing-keys/:fingerprint': ['admin'],
+  'POST /v1/partner/tips': ['partner'],
+  'GET /v1/partner/tips': ['partner'],
+  'GET /v1/partner/tips/:id': ['partner'],
+  'GET /v1/partner/usage': ['partner'],
   'GET /v1/audit/events': ['auditor'],
   'GET /v1/audit/verify': ['auditor'],
 };
@@ -71,13 +85,28 @@ describe('role-by-route matrix', () => {
       ]);
       ids.set(role, created.analyst.id);
     }
+    const partners = t.app.get(PartnersService);
+    const partner = await partners.create(
+      { name: uniqueName('matrix'), requestsPerMinute: 1000 },
+      { actor: null, ip: null },
+    );
+    partnerKey = (
+      await partners.createKey(
+        partner.id,
+        { scopes: ['tips:submit', 'tips:read'] },
+        { actor: null, ip: null },
+      )
+    ).token;
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  const tokenFor = async (role: StaffRole): Promise<string> =>
-    (await t.app.get(DataSource).transaction((m) => sessions.issue(m, ids.get(role)!))).token;
+  let partnerKey: string;
+  const tokenFor = async (caller: Exclude<Caller, 'anonymous'>): Promise<string> =>
+    caller === 'partner'
+      ? partnerKey
+      : (await t.app.get(DataSource).transaction((m) => sessions.issue(m, ids.get(caller)!))).token;
 
   it('covers every route for anonymous callers and each role', async () => {
     const routes = listRoutes(t.app);
@@ -85,7 +114,10 @@ describe('role-by-route matrix', () => {
     const failures: string[] = [];
     let checked = 0;
     for (const route of routes) {
-      const path = route.path.replace(':id', randomUUID()).replace(':fingerprint', 'ABCDEF0123');
+      const path = route.path
+        .replace(':id', randomUUID())
+        .replace(':fingerprint', 'ABCDEF0123')
+        .replace(':keyId', '0123456789abcdef');
       for (const caller of CALLERS) {
         // A fresh session per call: one route (logout) ends it.
         const token = caller === 'anonymous' ? undefined : await tokenFor(caller);

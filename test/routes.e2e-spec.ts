@@ -5,6 +5,8 @@ import request from 'supertest';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessGuard } from '../src/auth/access.guard.js';
 import { SessionsService } from '../src/auth/sessions.service.js';
+import { COUNTER_STORE } from '../src/common/rate-limit/rate-limit.module.js';
+import { PartnersService } from '../src/partners/partners.service.js';
 import { AllExceptionsFilter } from '../src/common/all-exceptions.filter.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
@@ -55,7 +57,10 @@ describe('AccessGuard', () => {
       controllers: [UndeclaredController],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },
-        { provide: SessionsService, useValue: { authenticate: () => Promise.resolve(null) } },
+        // The guard must refuse before it consults any of these.
+        { provide: SessionsService, useValue: {} },
+        { provide: PartnersService, useValue: {} },
+        { provide: COUNTER_STORE, useValue: {} },
       ],
     }).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());

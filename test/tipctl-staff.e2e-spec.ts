@@ -133,6 +133,43 @@ describe('tipctl for staff: bootstrap, login, triage, local decryption, audit', 
     expect(after.stderr).toContain('not logged in');
   });
 
+  it('lets an admin create a partner and a key that works, then revoke it', async () => {
+    const adminDir = join(dir, 'admin');
+    await bootstrap('admin', adminDir);
+    const env = { TIPCTL_CONFIG_DIR: adminDir };
+    const partner = JSON.parse(
+      ok(
+        await tipctl(
+          ['partners', 'create', '--name', uniqueName('Bank'), '--tips-per-day', '50'],
+          env,
+        ),
+      ),
+    );
+    expect(partner).toMatchObject({ tipsPerDay: 50, requestsPerMinute: 60, disabled: false });
+    const created = await tipctl(['partners', 'keys', 'create', partner.id, '--label', 'soc'], env);
+    const apiKey = ok(created).trim();
+    expect(apiKey).toMatch(/^tpk_[0-9a-f]{16}_/);
+    expect(created.stderr).toContain('shown once');
+    await request(t.server)
+      .post('/v1/partner/tips')
+      .set('Authorization', `Bearer ${apiKey}`)
+      .set('Idempotency-Key', 'cli-1')
+      .send({
+        category: 'cyber',
+        submitterUrgency: 'days',
+        narrative: 'from the SOC',
+        sourceRef: 'soc-1',
+      })
+      .expect(201);
+    const listed = ok(await tipctl(['partners', 'keys', 'list', partner.id], env));
+    expect(listed).toMatch(/tips:read,tips:submit {2}soc {2}active {2}last used 20/);
+    ok(await tipctl(['partners', 'keys', 'revoke', partner.id, apiKey.slice(4, 20)], env));
+    await request(t.server)
+      .get('/v1/partner/usage')
+      .set('Authorization', `Bearer ${apiKey}`)
+      .expect(401);
+  });
+
   it('verifies the audit chain locally and reports tampering', async () => {
     const auditorDir = join(dir, 'auditor');
     await bootstrap('auditor', auditorDir);

@@ -1,4 +1,5 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../common/app-error.js';
 import {
@@ -6,6 +7,11 @@ import {
   type Access,
   type AuthenticatedRequest,
 } from '../common/auth/access.decorators.js';
+import type { PartnerPrincipal } from '../common/auth/roles.js';
+import type { CounterStore } from '../common/rate-limit/counter-store.js';
+import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
+import { PARTNER_WINDOW_MS, partnerRateKey } from '../partners/partner-usage.js';
+import { PartnersService } from '../partners/partners.service.js';
 import { SessionsService } from './sessions.service.js';
 
 function bearer(request: AuthenticatedRequest): string | undefined {
@@ -24,6 +30,8 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
+    private readonly partners: PartnersService,
+    @Inject(COUNTER_STORE) private readonly counters: CounterStore,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,6 +41,18 @@ export class AccessGuard implements CanActivate {
     ]);
     if (access?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (access?.kind === 'partner') {
+      const token = bearer(request);
+      const partner = token?.startsWith('tpk_') ? await this.partners.authenticate(token) : null;
+      if (!partner)
+        throw new AppError('unauthenticated', 401, 'A valid partner API key is required.');
+      if (!partner.scopes.includes(access.scope)) {
+        throw new AppError('forbidden', 403, `This API key lacks the scope ${access.scope}.`);
+      }
+      await this.rateLimit(partner, context.switchToHttp().getResponse<FastifyReply>());
+      request.partner = partner;
+      return true;
+    }
     if (access?.kind !== 'staff') {
       throw new AppError('unauthenticated', 401, 'Authentication is required.');
     }
@@ -53,5 +73,26 @@ export class AccessGuard implements CanActivate {
     }
     request.principal = principal;
     return true;
+  }
+
+  /** Per-key requests per minute, with the IETF RateLimit headers on every answer. */
+  private async rateLimit(partner: PartnerPrincipal, reply: FastifyReply): Promise<void> {
+    const window = await this.counters.hit(partnerRateKey(partner.keyId), PARTNER_WINDOW_MS);
+    const limit = partner.requestsPerMinute;
+    const resetSeconds = Math.max(1, Math.ceil(window.resetMs / 1000));
+    void reply.header('RateLimit-Policy', `"per-key";q=${limit};w=${PARTNER_WINDOW_MS / 1000}`);
+    void reply.header(
+      'RateLimit',
+      `"per-key";r=${Math.max(0, limit - window.count)};t=${resetSeconds}`,
+    );
+    if (window.count > limit) {
+      throw new AppError(
+        'rate_limited',
+        429,
+        `At most ${limit} requests per minute for this key.`,
+        undefined,
+        resetSeconds,
+      );
+    }
   }
 }

@@ -11,6 +11,7 @@ import { registerTipsCommands } from './tips.command.js';
 import { registerAuditCommands } from './audit.command.js';
 import { registerSessionCommands } from './session.command.js';
 import { registerUsersCommands } from './users.command.js';
+import { registerPartnersCommands } from './partners.command.js';
 
 const program = new Command('tipctl')
   .description('Tipline command line: intake keys, local decryption, tips')
@@ -23,6 +24,7 @@ registerTipsCommands(program);
 registerSessionCommands(program);
 registerUsersCommands(program);
 registerAuditCommands(program);
+registerPartnersCommands(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

@@ -15,6 +15,12 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unprocessable'
   | 'rate_limited'
+  | 'quota_exceeded'
+  | 'idempotency_key_required'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_flight'
+  | 'source_ref_conflict'
+  | 'signature_invalid'
   | 'intake_unavailable'
   | 'unavailable'
   | 'internal';

@@ -2,7 +2,7 @@ import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@ne
 import { AppError, type ErrorDetail } from './app-error.js';
 
 /** Property names are echoed only when they look like identifiers: keys are input too. */
-const SAFE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+const SAFE_NAME = /^([A-Za-z][A-Za-z0-9_]{0,63}|\d{1,5})$/;
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((e) => {

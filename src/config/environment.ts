@@ -73,6 +73,10 @@ class EnvironmentVariables {
   @Min(0)
   @Max(64)
   ENCRYPTION_THREADS?: number;
+
+  @IsOptional()
+  @IsString()
+  REDIS_URL?: string;
 }
 
 export interface AppConfig {
@@ -90,6 +94,8 @@ export interface AppConfig {
   /** Unset in development: generated once under `dataDir`. */
   serverSecret?: string;
   logLevel: LogLevel;
+  /** Unset: counters (rate limits) live in this process. */
+  redisUrl?: string;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
 }
@@ -132,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   });
   const problems = describe(validateSync(vars, { whitelist: true }));
 
+  if (vars.REDIS_URL !== undefined && !/^rediss?:\/\/[^\s]+$/.test(vars.REDIS_URL)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  }
   if (vars.DATABASE_URL !== undefined && !isPostgresUrl(vars.DATABASE_URL)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL with a host');
   }
@@ -175,5 +184,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     serverSecret: vars.SERVER_SECRET,
     logLevel: vars.LOG_LEVEL ?? 'info',
     encryptionThreads: vars.ENCRYPTION_THREADS ?? availableParallelism(),
+    redisUrl: vars.REDIS_URL,
   };
 }

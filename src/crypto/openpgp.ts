@@ -187,3 +187,77 @@ export async function messageRecipientKeyIds(ciphertext: Uint8Array): Promise<st
 export function armorMessage(ciphertext: Uint8Array): string {
   return openpgp.armor(openpgp.enums.armor.message, ciphertext);
 }
+
+/** A partner's signing public key: must be able to sign (verify) now. */
+export async function parseSigningKey(armored: string, label: string): Promise<RecipientKey> {
+  let key: openpgp.Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: armored });
+  } catch {
+    throw new KeyError(`${label}: not an armored OpenPGP public key`);
+  }
+  if (key.isPrivate()) throw new KeyError(`${label}: is a PRIVATE key; give the public key only`);
+  const fingerprint = fingerprintOf(key);
+  try {
+    await key.getSigningKey();
+  } catch {
+    throw new KeyError(`${label}: key ${fingerprint} cannot sign (no valid signing key)`);
+  }
+  const expiration = await key.getExpirationTime();
+  return {
+    fingerprint,
+    version: key.keyPacket.version,
+    armored: key.armor(),
+    userIds: key.getUserIDs(),
+    expiresAt: expiration instanceof Date ? expiration : null,
+    handle: key,
+  };
+}
+
+/**
+ * Verifies a detached armored signature over `data` with any of `keys`.
+ * Returns the primary fingerprint of the key that made it; throws KeyError otherwise.
+ */
+export async function verifyDetached(
+  data: Uint8Array,
+  armoredSignature: string,
+  keys: readonly RecipientKey[],
+): Promise<string> {
+  if (keys.length === 0) throw new KeyError('no signing key registered');
+  let signature: openpgp.Signature;
+  try {
+    signature = await openpgp.readSignature({ armoredSignature });
+  } catch {
+    throw new KeyError('not an armored OpenPGP signature');
+  }
+  const message = await openpgp.createMessage({ binary: data });
+  const result = await openpgp.verify({
+    message,
+    signature,
+    verificationKeys: keys.map((k) => k.handle as openpgp.Key),
+    expectSigned: false,
+  });
+  for (const sig of result.signatures) {
+    try {
+      await sig.verified;
+    } catch {
+      continue;
+    }
+    const signer = keys.find((k) => (k.handle as openpgp.Key).getKeys(sig.keyID).length > 0);
+    if (signer) return signer.fingerprint;
+  }
+  throw new KeyError('the signature does not verify with any registered key');
+}
+
+/** Detached armored signature (for partners' clients and tests). */
+export async function signDetached(data: Uint8Array, privateKeyArmored: string): Promise<string> {
+  const key = await openpgp.readPrivateKey({ armoredKey: privateKeyArmored });
+  const message = await openpgp.createMessage({ binary: data });
+  const signature: unknown = await openpgp.sign({
+    message,
+    signingKeys: key,
+    detached: true,
+    format: 'armored',
+  });
+  return signature as string;
+}

@@ -5,9 +5,26 @@ import { Session } from '../auth/session.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { IntakeKey } from '../crypto/intake-key.entity.js';
 import { Note } from '../tips/note.entity.js';
+import {
+  ApiKey,
+  IdempotencyRecord,
+  Partner,
+  PartnerSigningKey,
+} from '../partners/partner.entity.js';
 import { Tip } from '../tips/tip.entity.js';
 
-export const entities = [Tip, Note, Analyst, Session, IntakeKey, AuditEvent];
+export const entities = [
+  Tip,
+  Note,
+  Analyst,
+  Session,
+  IntakeKey,
+  AuditEvent,
+  Partner,
+  ApiKey,
+  PartnerSigningKey,
+  IdempotencyRecord,
+];
 
 /**
  * The single DataSource definition shared by the app, `npm run migration:run`,

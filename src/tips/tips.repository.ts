@@ -19,7 +19,8 @@ export type NewTip = Pick<
   | 'keyFingerprints'
   | 'receiptHash'
   | 'sourceRef'
->;
+> &
+  Partial<Pick<Tip, 'tlp' | 'signature' | 'confidence'>>;
 
 export class DuplicateReferenceError extends Error {}
 
@@ -54,9 +55,10 @@ export class TipsRepository {
    * One INSERT, committed when the promise resolves (autocommit), so a caller
    * that answers after it has a durable row.
    */
-  async insert(tip: NewTip): Promise<void> {
+  async insert(tip: NewTip, manager?: EntityManager): Promise<void> {
     try {
-      await this.tips.insert(tip);
+      if (manager) await manager.insert(Tip, tip);
+      else await this.tips.insert(tip);
     } catch (err) {
       if (
         err instanceof QueryFailedError &&
@@ -119,6 +121,39 @@ export class TipsRepository {
       select: { id: true, reference: true, payload: true, keyFingerprints: true },
       where: { id },
     });
+  }
+
+  /** A partner's own tip; another partner's id is simply not found. */
+  async findForPartner(
+    partnerId: string,
+    where: { id: string } | { sourceRef: string },
+  ): Promise<Pick<
+    Tip,
+    'id' | 'reference' | 'sourceRef' | 'status' | 'receivedAt' | 'signature'
+  > | null> {
+    return this.tips.findOne({
+      select: {
+        id: true,
+        reference: true,
+        sourceRef: true,
+        status: true,
+        receivedAt: true,
+        signature: true,
+      },
+      where: { partnerId, ...where },
+    });
+  }
+
+  async countPartnerTipsSince(
+    manager: EntityManager,
+    partnerId: string,
+    since: Date,
+  ): Promise<number> {
+    const rows = await manager.query<Array<{ n: string }>>(
+      'SELECT count(*) AS n FROM tip WHERE partner_id = $1 AND received_at >= $2',
+      [partnerId, since],
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   async findPayloadByReference(reference: string): Promise<Buffer | null> {

@@ -26,7 +26,10 @@ export interface TestApp {
 }
 
 /** The real application (same factory as main.ts) on the test database, migrated at start. */
-export async function startTestApp(keyPaths: string[]): Promise<TestApp> {
+export async function startTestApp(
+  keyPaths: string[],
+  env: Record<string, string> = {},
+): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tipline-test-data-'));
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -35,6 +38,7 @@ export async function startTestApp(keyPaths: string[]): Promise<TestApp> {
     INTAKE_PUBLIC_KEYS: keyPaths.join(','),
     SERVER_SECRET: TEST_SERVER_SECRET,
     LOG_LEVEL: 'error',
+    ...env,
   });
   const { keys } = await loadIntakeKeys(config);
   const keyRing = new IntakeKeyRing(keys);

@@ -1,12 +1,18 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { STAFF_ROLES, type StaffPrincipal, type StaffRole } from './roles.js';
+import {
+  STAFF_ROLES,
+  type PartnerPrincipal,
+  type StaffPrincipal,
+  type StaffRole,
+} from './roles.js';
 
 export const ACCESS_KEY = 'tipline:access';
 
 export type Access =
   | { kind: 'public' }
-  | { kind: 'staff'; roles: readonly StaffRole[]; duringPasswordChange?: boolean };
+  | { kind: 'staff'; roles: readonly StaffRole[]; duringPasswordChange?: boolean }
+  | { kind: 'partner'; scope: 'tips:submit' | 'tips:read' };
 
 /** Anyone may call this route, without credentials. Routes without a declaration are closed. */
 export const Public = (): MethodDecorator & ClassDecorator =>
@@ -29,9 +35,25 @@ export const AnyStaff = (
     duringPasswordChange: options.duringPasswordChange ?? false,
   } satisfies Access);
 
+/** A partner API key (`Authorization: Bearer tpk_...`) holding this scope. */
+export const PartnerScope = (
+  scope: 'tips:submit' | 'tips:read',
+): MethodDecorator & ClassDecorator =>
+  SetMetadata(ACCESS_KEY, { kind: 'partner', scope } satisfies Access);
+
 export interface AuthenticatedRequest extends FastifyRequest {
   principal?: StaffPrincipal;
+  partner?: PartnerPrincipal;
 }
+
+/** The calling partner; only on routes that declare a partner scope. */
+export const CurrentPartner = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): PartnerPrincipal => {
+    const partner = ctx.switchToHttp().getRequest<AuthenticatedRequest>().partner;
+    if (!partner) throw new Error('CurrentPartner used on a route without partner access');
+    return partner;
+  },
+);
 
 /** The signed-in staff member; only on routes that declare staff access. */
 export const CurrentStaff = createParamDecorator(

@@ -9,3 +9,14 @@ export interface StaffPrincipal {
   sessionId: string;
   mustChangePassword: boolean;
 }
+
+/** The partner behind an API key. */
+export interface PartnerPrincipal {
+  partnerId: string;
+  partnerName: string;
+  keyId: string;
+  scopes: readonly string[];
+  requestsPerMinute: number;
+  tipsPerDay: number;
+  requireSignature: boolean;
+}

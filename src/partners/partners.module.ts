@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { TipsModule } from '../tips/tips.module.js';
+import { IdempotencyStore } from './idempotency.js';
+import { PartnerTipsController } from './partner-tips.controller.js';
+import { PartnerUsage } from './partner-usage.js';
+import { PartnersService } from './partners.service.js';
+import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
+
+/** Partner companies: API keys, idempotent signed submissions, read-back, quotas. */
+@Global()
+@Module({
+  imports: [TipsModule],
+  controllers: [PartnerTipsController],
+  providers: [PartnersService, SubmitPartnerTip, IdempotencyStore, PartnerUsage],
+  exports: [PartnersService, IdempotencyStore],
+})
+export class PartnersModule {}
