@@ -1,10 +1,12 @@
 import { InitialSchema1795741263602 } from './1795741263602-InitialSchema.js';
 import { StaffTriageAudit1795742000000 } from './1795742000000-StaffTriageAudit.js';
 import { Partners1795743000000 } from './1795743000000-Partners.js';
+import { FollowUpsAttachments1795744000000 } from './1795744000000-FollowUpsAttachments.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
 export const migrations = [
   InitialSchema1795741263602,
   StaffTriageAudit1795742000000,
   Partners1795743000000,
+  FollowUpsAttachments1795744000000,
 ];

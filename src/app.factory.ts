@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -55,6 +56,8 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
+  // Streaming uploads (attachments); limits are set per request by the handlers.
+  await app.register(multipart, { throwFileSizeLimit: true });
   fastify.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     reply.header('Cache-Control', 'no-store');
     return payload;

@@ -13,6 +13,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
+import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { TriageModule } from './tips/triage/triage.module.js';
 import { IntakeModule } from './tips/intake/intake.module.js';
 import { PartnersModule } from './partners/partners.module.js';
@@ -53,6 +54,7 @@ export class AppModule {
         HealthModule,
         IntakeModule,
         TriageModule,
+        FollowUpsModule,
         AdminModule,
       ],
       providers: [

@@ -46,9 +46,12 @@ describe('migrations', () => {
       expect(await tables()).toEqual([
         'analyst',
         'api_key',
+        'attachment',
+        'attachment_chunk',
         'audit_event',
         'idempotency_record',
         'intake_key',
+        'message',
         'note',
         'partner',
         'partner_signing_key',
@@ -61,7 +64,7 @@ describe('migrations', () => {
       expect(await tables()).toEqual([]);
 
       expect(await runMigrations(ds)).toHaveLength(migrations.length);
-      expect(await tables()).toHaveLength(10);
+      expect(await tables()).toHaveLength(13);
     } finally {
       await ds.destroy();
       await other.destroy();

@@ -26,6 +26,8 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /v1/intake-keys': CALLERS,
   'POST /v1/tips': CALLERS,
   'POST /v1/auth/sessions': CALLERS,
+  'POST /v1/follow-ups/status': CALLERS,
+  'POST /v1/follow-ups/messages': CALLERS,
   'DELETE /v1/auth/sessions/current': ALL_STAFF,
   'GET /v1/auth/me': ALL_STAFF,
   'POST /v1/auth/password': ALL_STAFF,
@@ -35,6 +37,9 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /v1/triage/tips/:id/payload': ['analyst', 'lead'],
   'GET /v1/triage/tips/:id/notes': ['analyst', 'lead'],
   'POST /v1/triage/tips/:id/notes': ['analyst', 'lead'],
+  'POST /v1/triage/tips/:id/replies': ['analyst', 'lead'],
+  'GET /v1/triage/tips/:id/messages': ['analyst', 'lead'],
+  'GET /v1/triage/tips/:id/attachments/:n': ['analyst', 'lead'],
   'GET /v1/admin/users': ['admin'],
   'POST /v1/admin/users': ['admin'],
   'PATCH /v1/admin/users/:id': ['admin'],
@@ -117,7 +122,8 @@ describe('role-by-route matrix', () => {
       const path = route.path
         .replace(':id', randomUUID())
         .replace(':fingerprint', 'ABCDEF0123')
-        .replace(':keyId', '0123456789abcdef');
+        .replace(':keyId', '0123456789abcdef')
+        .replace(':n', '1');
       for (const caller of CALLERS) {
         // A fresh session per call: one route (logout) ends it.
         const token = caller === 'anonymous' ? undefined : await tokenFor(caller);

@@ -38,6 +38,8 @@ describe('route inventory', () => {
       'GET /health/ready',
       'GET /v1/intake-keys',
       'POST /v1/auth/sessions',
+      'POST /v1/follow-ups/messages',
+      'POST /v1/follow-ups/status',
       'POST /v1/tips',
     ]);
   });

@@ -82,3 +82,24 @@ export async function api<T>(
   }
   return json as T;
 }
+
+/** A binary download (attachment ciphertext) as a web stream. */
+export async function download(
+  session: { url: string; token?: string },
+  path: string,
+): Promise<ReadableStream<Uint8Array>> {
+  const res = await fetch(new URL(path, session.url), {
+    headers: session.token ? { authorization: `Bearer ${session.token}` } : {},
+  });
+  if (!res.ok || !res.body) {
+    const text = await res.text().catch(() => '');
+    let message = `HTTP ${res.status}`;
+    try {
+      message = (JSON.parse(text) as ErrorBody).error?.message ?? message;
+    } catch {
+      // not JSON
+    }
+    throw new CliError(`${path}: ${message}`);
+  }
+  return res.body;
+}

@@ -1,6 +1,12 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type {
+  MessageDto,
   NoteDto,
   NoteRefDto,
   PayloadDto,
@@ -8,10 +14,39 @@ import type {
   TipListDto,
   TipSummaryDto,
 } from '../tips/triage/triage.dto.js';
-import { decryptMessage, readPrivateKey, unlockPrivateKey } from '../crypto/openpgp.js';
-import { api, loadSession } from './client.js';
+import {
+  decryptMessage,
+  decryptStream,
+  readPrivateKey,
+  unlockPrivateKey,
+} from '../crypto/openpgp.js';
+import { api, download, loadSession } from './client.js';
 import { readInput, writeStdout } from './io.js';
 import { CliError, obtainPassphrase } from './passphrase.js';
+
+interface AttachmentMeta {
+  n: number;
+  name: string;
+  type: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Where to save attachment n: the submitter's file name reduced to its last
+ * component, refused (numbered name instead) when it would leave the folder.
+ */
+export function safeTarget(dir: string, n: number, name: string | undefined): string {
+  const fallback = join(dir, `attachment-${n}.bin`);
+  if (!name) return fallback;
+  // Control characters (terminal escapes, NUL) are dropped from the name.
+  // eslint-disable-next-line no-control-regex
+  const cleaned = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '');
+  if (cleaned === '' || cleaned === '.' || cleaned === '..') return fallback;
+  const target = resolve(dir, `${n}-${cleaned}`);
+  if (!target.startsWith(dir + sep)) return fallback;
+  return target;
+}
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
@@ -142,11 +177,12 @@ export function registerTipsClientCommands(tips: Command): void {
 
   tips
     .command('read')
-    .description('fetch the encrypted payload and notes of a tip and decrypt them here')
+    .description('fetch the tip, notes, messages and attachments and decrypt them here')
     .argument('<id>')
     .requiredOption('--key <file>', 'armored intake private key')
     .option('--passphrase-file <file>', 'read the private key passphrase from this file')
-    .action(async (id: string, o: { key: string; passphraseFile?: string }) => {
+    .option('--out <dir>', 'save decrypted attachments in this folder')
+    .action(async (id: string, o: { key: string; passphraseFile?: string; out?: string }) => {
       const session = await loadSession();
       let key = await readPrivateKey(await readFile(o.key, 'utf8'), o.key);
       if (key.encrypted) {
@@ -156,10 +192,17 @@ export function registerTipsClientCommands(tips: Command): void {
         );
       }
       const path = `/v1/triage/tips/${encodeURIComponent(id)}`;
+      const detail = await api<TipDetailDto>(session, 'GET', path);
       const payload = await api<PayloadDto>(session, 'GET', `${path}/payload`);
       const { notes } = await api<{ notes: NoteDto[] }>(session, 'GET', `${path}/notes`);
+      const { messages } = await api<{ messages: MessageDto[] }>(
+        session,
+        'GET',
+        `${path}/messages`,
+      );
+      const tip = (await decryptJson(payload.armored, key)) as { attachments?: AttachmentMeta[] };
       const thread = {
-        tip: await decryptJson(payload.armored, key),
+        tip,
         notes: await Promise.all(
           notes.map(async (n) => ({
             id: n.id,
@@ -168,7 +211,42 @@ export function registerTipsClientCommands(tips: Command): void {
             content: await decryptJson(n.armored, key),
           })),
         ),
+        messages: await Promise.all(
+          messages.map(async (m) => ({
+            id: m.id,
+            from: m.direction === 'analyst' ? (m.author?.username ?? 'analyst') : 'submitter',
+            createdAt: m.createdAt,
+            content: await decryptJson(m.armored, key),
+          })),
+        ),
+        savedAttachments: [] as string[],
       };
+      if (detail.attachments.length > 0 && !o.out) {
+        process.stderr.write(
+          `${detail.attachments.length} attachment(s): add --out DIR to save them decrypted\n`,
+        );
+      }
+      if (o.out) {
+        const dir = resolve(o.out);
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        const names = new Map<number, AttachmentMeta>();
+        for (const a of tip.attachments ?? []) names.set(a.n, a);
+        for (const m of thread.messages) {
+          for (const a of (m.content as { attachments?: AttachmentMeta[] }).attachments ?? [])
+            names.set(a.n, a);
+        }
+        for (const a of detail.attachments) {
+          const target = safeTarget(dir, a.n, names.get(a.n)?.name);
+          const body = await download(session, `${path}/attachments/${a.n}`);
+          const plain = await decryptStream(body, key);
+          await pipeline(
+            Readable.fromWeb(plain),
+            createWriteStream(target, { mode: 0o600, flags: 'wx' }),
+          );
+          thread.savedAttachments.push(target);
+          process.stderr.write(`saved attachment ${a.n} to ${target}\n`);
+        }
+      }
       await writeStdout(`${JSON.stringify(thread, null, 2)}\n`);
     });
 

@@ -79,6 +79,19 @@ export function mapError(err: unknown): MappedError {
       : (CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request'));
     return { status, body: errorBody(code, SAFE_MESSAGES[code]) };
   }
+  // Errors of Fastify plugins thrown inside handlers (multipart limits, bad multipart bodies).
+  const plugin = err as { statusCode?: unknown; code?: unknown };
+  if (
+    typeof plugin?.statusCode === 'number' &&
+    plugin.statusCode >= 400 &&
+    plugin.statusCode < 500 &&
+    typeof plugin.code === 'string' &&
+    plugin.code.startsWith('FST_')
+  ) {
+    const status = plugin.statusCode === 406 ? 400 : plugin.statusCode;
+    const code = CODE_BY_STATUS[status] ?? 'bad_request';
+    return { status, body: errorBody(code, SAFE_MESSAGES[code]) };
+  }
   // Unexpected: log the class and stack frames only (a message could quote data).
   const name = err instanceof Error ? err.name : typeof err;
   logger.error(`unhandled ${name}`, err instanceof Error ? stackWithoutMessage(err) : undefined);

@@ -77,6 +77,20 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   REDIS_URL?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(4096)
+  ATTACHMENT_MAX_MB?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(16384)
+  UPLOAD_MAX_MB?: number;
 }
 
 export interface AppConfig {
@@ -96,6 +110,10 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Unset: counters (rate limits) live in this process. */
   redisUrl?: string;
+  /** Largest file accepted (bytes). */
+  attachmentMaxBytes: number;
+  /** Largest multipart request, all files together (bytes). */
+  uploadMaxBytes: number;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
 }
@@ -185,5 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     logLevel: vars.LOG_LEVEL ?? 'info',
     encryptionThreads: vars.ENCRYPTION_THREADS ?? availableParallelism(),
     redisUrl: vars.REDIS_URL,
+    attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
+    uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
   };
 }

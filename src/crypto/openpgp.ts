@@ -261,3 +261,38 @@ export async function signDetached(data: Uint8Array, privateKeyArmored: string):
   });
   return signature as string;
 }
+
+/** Streaming encryption: ciphertext comes out as the plaintext goes in (flat memory). */
+export async function encryptStream(
+  plaintext: ReadableStream<Uint8Array>,
+  recipients: readonly RecipientKey[],
+): Promise<ReadableStream<Uint8Array>> {
+  if (recipients.length === 0) throw new KeyError('no recipient keys');
+  const message = await openpgp.createMessage({ binary: plaintext });
+  const encrypted: unknown = await openpgp.encrypt({
+    message,
+    encryptionKeys: recipients.map((r) => r.handle as openpgp.Key),
+    format: 'binary',
+  });
+  return encrypted as ReadableStream<Uint8Array>;
+}
+
+/** Streaming decryption (tipctl writes large attachments to disk with it). */
+export async function decryptStream(
+  ciphertext: ReadableStream<Uint8Array>,
+  key: PrivateKeyInfo,
+): Promise<ReadableStream<Uint8Array>> {
+  const message = await openpgp.readMessage({ binaryMessage: ciphertext });
+  try {
+    const result: { data: unknown } = await openpgp.decrypt({
+      message,
+      decryptionKeys: key.handle as openpgp.PrivateKey,
+      format: 'binary',
+    });
+    return result.data as ReadableStream<Uint8Array>;
+  } catch (err) {
+    throw new KeyError(
+      `cannot decrypt with key ${key.fingerprint}: ${(err as Error).message.split('\n')[0]}`,
+    );
+  }
+}

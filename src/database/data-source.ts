@@ -5,6 +5,7 @@ import { Session } from '../auth/session.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { IntakeKey } from '../crypto/intake-key.entity.js';
 import { Note } from '../tips/note.entity.js';
+import { Attachment, AttachmentChunk, Message } from '../tips/message.entity.js';
 import {
   ApiKey,
   IdempotencyRecord,
@@ -24,6 +25,9 @@ export const entities = [
   ApiKey,
   PartnerSigningKey,
   IdempotencyRecord,
+  Message,
+  Attachment,
+  AttachmentChunk,
 ];
 
 /**

@@ -22,6 +22,7 @@ import {
 } from 'class-validator';
 import { SubmitTipDto } from '../tips/intake/submit-tip.dto.js';
 import { TLP_LEVELS, type Tlp } from '../tips/tip.entity.js';
+import type { PublicStatus } from '../tips/public-status.js';
 
 export const INDICATOR_TYPES = [
   'domain',
@@ -140,7 +141,7 @@ export class SubmitPartnerTipDto extends SubmitTipDto {
   signature?: string;
 }
 
-export type PartnerTipStatus = 'received' | 'under review' | 'closed';
+export type PartnerTipStatus = PublicStatus;
 
 export interface PartnerTipDto {
   id: string;

@@ -6,23 +6,16 @@ import type { PartnerPrincipal } from '../common/auth/roles.js';
 import { TipsRepository } from '../tips/tips.repository.js';
 import type { TipStatus } from '../tips/tip.entity.js';
 import { PartnerUsage } from './partner-usage.js';
+import { publicStatus } from '../tips/public-status.js';
 import {
   SubmitPartnerTipDto,
   type PartnerTipDto,
-  type PartnerTipStatus,
   type PartnerUsageDto,
 } from './partner-tip.dto.js';
 import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
 import { PartnerSourceRefQuery } from './partner-query.dto.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** What a partner may know of a tip's progress, and no more. */
-export function partnerStatus(status: TipStatus): PartnerTipStatus {
-  if (status === 'new') return 'received';
-  if (status === 'closed' || status === 'duplicate') return 'closed';
-  return 'under review';
-}
 
 function mapPartnerTip(t: {
   id: string;
@@ -36,7 +29,7 @@ function mapPartnerTip(t: {
     id: t.id,
     reference: t.reference,
     sourceRef: t.sourceRef ?? '',
-    status: partnerStatus(t.status),
+    status: publicStatus(t.status),
     receivedAt: t.receivedAt.toISOString(),
     signedBy: t.signature,
   };

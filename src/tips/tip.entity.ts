@@ -125,6 +125,18 @@ export class Tip {
   @Column({ name: 'updated_at', type: 'timestamptz', nullable: true })
   updatedAt: Date | null;
 
+  /** The submitter accepted replies: a reply key exists. */
+  @Column({ name: 'allow_replies', type: 'boolean', default: false })
+  allowReplies: boolean;
+
+  /** Raw X25519 public key replies are sealed to (HPKE). */
+  @Column({ name: 'submitter_public_key', type: 'bytea', nullable: true })
+  submitterPublicKey: Buffer | null;
+
+  /** Its private half, wrapped (AES-256-GCM) under a key derived from the receipt. */
+  @Column({ name: 'submitter_wrapped_key', type: 'bytea', nullable: true })
+  submitterWrappedKey: Buffer | null;
+
   /** Binary OpenPGP message of the canonical JSON content. */
   @Column({ type: 'bytea' })
   payload: Buffer;

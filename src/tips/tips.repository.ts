@@ -20,7 +20,18 @@ export type NewTip = Pick<
   | 'receiptHash'
   | 'sourceRef'
 > &
-  Partial<Pick<Tip, 'tlp' | 'signature' | 'confidence'>>;
+  Partial<
+    Pick<
+      Tip,
+      | 'tlp'
+      | 'signature'
+      | 'confidence'
+      | 'allowReplies'
+      | 'submitterPublicKey'
+      | 'submitterWrappedKey'
+      | 'attachmentCount'
+    >
+  >;
 
 export class DuplicateReferenceError extends Error {}
 
@@ -97,6 +108,14 @@ export class TipsRepository {
     return rows[0] ?? null;
   }
 
+  async allowsReplies(id: string): Promise<boolean> {
+    const rows = await this.dataSource.query<Array<{ allow_replies: boolean }>>(
+      'SELECT allow_replies FROM tip WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.allow_replies ?? false;
+  }
+
   async exists(id: string, manager?: EntityManager): Promise<boolean> {
     const rows = await (manager ?? this.dataSource).query<unknown[]>(
       'SELECT 1 FROM tip WHERE id = $1',
@@ -154,6 +173,33 @@ export class TipsRepository {
       [partnerId, since],
     );
     return Number(rows[0]?.n ?? 0);
+  }
+
+  /** The tip a receipt opens: by its HMAC, with what a check-in needs. */
+  async findByReceiptHash(
+    receiptHash: Buffer,
+  ): Promise<Pick<
+    Tip,
+    | 'id'
+    | 'reference'
+    | 'status'
+    | 'receivedAt'
+    | 'allowReplies'
+    | 'submitterPublicKey'
+    | 'submitterWrappedKey'
+  > | null> {
+    return this.tips.findOne({
+      select: {
+        id: true,
+        reference: true,
+        status: true,
+        receivedAt: true,
+        allowReplies: true,
+        submitterPublicKey: true,
+        submitterWrappedKey: true,
+      },
+      where: { receiptHash },
+    });
   }
 
   async findPayloadByReference(reference: string): Promise<Buffer | null> {

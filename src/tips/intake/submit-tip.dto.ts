@@ -1,4 +1,4 @@
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import {
   SUBMITTER_URGENCIES,
   TIP_CATEGORIES,
@@ -50,6 +50,13 @@ export class SubmitTipDto {
   @IsString()
   @Length(1, 2_000)
   contact?: string;
+}
+
+export class SubmitPublicTipDto extends SubmitTipDto {
+  /** Default true: analysts can reply, readable only with the receipt. */
+  @IsOptional()
+  @IsBoolean()
+  allowReplies?: boolean;
 }
 
 export class SubmitTipResponseDto {

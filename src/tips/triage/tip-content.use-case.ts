@@ -9,11 +9,16 @@ import type { StaffPrincipal } from '../../common/auth/roles.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { armorMessage } from '../../crypto/openpgp.js';
 import { PayloadEncryptor } from '../../crypto/payload-encryptor.js';
+import { sealForSubmitter } from '../../crypto/submitter-keys.js';
+import { MessagesRepository } from '../messages.repository.js';
 import { NotesRepository } from '../notes.repository.js';
 import { TipsRepository } from '../tips.repository.js';
-import type { NoteDto, NoteRefDto, PayloadDto } from './triage.dto.js';
+import type { Readable } from 'node:stream';
+import type { MessageDto, NoteDto, NoteRefDto, PayloadDto } from './triage.dto.js';
 
 export const NOTE_SCHEMA = 'tipline.note/v1';
+const MESSAGE_SCHEMA = 'tipline.message/v1';
+const SEALED_SCHEMA = 'tipline.sealed-message/v1';
 
 const noTip = (): AppError => new AppError('not_found', 404, 'No such tip.');
 
@@ -27,6 +32,7 @@ export class TipContent {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tips: TipsRepository,
     private readonly notes: NotesRepository,
+    private readonly messages: MessagesRepository,
     private readonly encryptor: PayloadEncryptor,
     private readonly audit: AuditLog,
   ) {}
@@ -108,6 +114,115 @@ export class TipContent {
       id: noteId,
       author: { id: me.analystId, username: me.username },
       createdAt: createdAt.toISOString(),
+    };
+  }
+
+  /**
+   * A reply to the submitter: sealed (HPKE) to the tip's reply key, which only
+   * the receipt unwraps, and encrypted to the intake keys for the analysts.
+   */
+  async reply(id: string, body: string, me: StaffPrincipal, ip: string): Promise<MessageDto> {
+    const rows = await this.dataSource.query<
+      Array<{ reference: string; allow_replies: boolean; submitter_public_key: Buffer | null }>
+    >('SELECT reference, allow_replies, submitter_public_key FROM tip WHERE id = $1', [id]);
+    const tip = rows[0];
+    if (!tip) throw noTip();
+    if (!tip.allow_replies || !tip.submitter_public_key) {
+      throw new AppError('conflict', 409, 'The submitter did not accept replies on this tip.');
+    }
+    const messageId = uuidv7();
+    const createdAt = new Date();
+    const { ciphertext, fingerprints } = await this.encryptor.encrypt(
+      Buffer.from(
+        canonicalJson({
+          schema: MESSAGE_SCHEMA,
+          messageId,
+          tipId: id,
+          reference: tip.reference,
+          from: 'analyst',
+          author: me.username,
+          at: createdAt.toISOString(),
+          body,
+        }),
+      ),
+    );
+    const sealed = await sealForSubmitter(
+      tip.submitter_public_key,
+      Buffer.from(canonicalJson({ schema: SEALED_SCHEMA, body })),
+      id,
+    );
+    await this.dataSource.transaction(async (m) => {
+      await this.messages.insert(m, {
+        id: messageId,
+        tipId: id,
+        direction: 'analyst',
+        authorId: me.analystId,
+        createdAt,
+        body: Buffer.from(ciphertext),
+        keyFingerprints: fingerprints,
+        submitterSealed: sealed,
+        attachmentCount: 0,
+      });
+      await this.audit.append(m, {
+        ...actingStaff(me, ip),
+        action: 'tip.reply_sent',
+        targetType: 'tip',
+        targetId: id,
+        details: { messageId, reference: tip.reference },
+      });
+    });
+    return {
+      id: messageId,
+      direction: 'analyst',
+      author: { id: me.analystId, username: me.username },
+      createdAt: createdAt.toISOString(),
+      attachmentCount: 0,
+      keyFingerprints: fingerprints,
+      armored: armorMessage(ciphertext),
+    };
+  }
+
+  /** The whole conversation as ciphertext for the analysts' keys. Audited. */
+  async listMessages(id: string, me: StaffPrincipal, ip: string): Promise<MessageDto[]> {
+    if (!(await this.tips.exists(id))) throw noTip();
+    const rows = await this.messages.listForTip(id, 'analyst');
+    await this.audit.record({
+      ...actingStaff(me, ip),
+      action: 'tip.messages_read',
+      targetType: 'tip',
+      targetId: id,
+      details: { count: rows.length },
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      direction: r.direction,
+      author: r.author_id ? { id: r.author_id, username: r.author_username ?? '' } : null,
+      createdAt: r.created_at.toISOString(),
+      attachmentCount: r.attachment_count,
+      keyFingerprints: r.key_fingerprints,
+      armored: armorMessage(r.body!),
+    }));
+  }
+
+  /** One attachment's ciphertext, streamed from the chunk rows. Audited. */
+  async attachment(
+    id: string,
+    n: number,
+    me: StaffPrincipal,
+    ip: string,
+  ): Promise<{ stream: Readable; bytes: string }> {
+    const attachment = await this.messages.findAttachment(id, n);
+    if (!attachment) throw new AppError('not_found', 404, 'No such attachment.');
+    await this.audit.record({
+      ...actingStaff(me, ip),
+      action: 'tip.attachment_read',
+      targetType: 'tip',
+      targetId: id,
+      details: { n },
+    });
+    return {
+      stream: this.messages.streamAttachment(attachment),
+      bytes: attachment.ciphertext_bytes,
     };
   }
 }

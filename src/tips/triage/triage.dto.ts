@@ -233,9 +233,35 @@ export interface NoteRefDto {
   createdAt: string;
 }
 
+export interface AttachmentRefDto {
+  n: number;
+  messageId: string | null;
+  ciphertextBytes: number;
+  createdAt: string;
+}
+
 export interface TipDetailDto extends TipSummaryDto {
+  allowReplies: boolean;
   notes: NoteRefDto[];
-  counts: { notes: number; attachments: number };
+  attachments: AttachmentRefDto[];
+  counts: { notes: number; attachments: number; messages: number };
+}
+
+export interface MessageDto {
+  id: string;
+  direction: 'submitter' | 'analyst';
+  author: StaffRefDto | null;
+  createdAt: string;
+  attachmentCount: number;
+  keyFingerprints: string[];
+  armored: string;
+}
+
+export class ReplyDto {
+  @IsString()
+  @Length(1, 20_000)
+  @Matches(/\S/u, { message: 'body must not be blank' })
+  body: string;
 }
 
 export interface TipListDto {

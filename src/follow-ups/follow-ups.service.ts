@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import type { DataSource } from 'typeorm';
+import { AppError, IntakeUnavailableError } from '../common/app-error.js';
+import { canonicalJson } from '../common/canonical-json.js';
+import { IntakeKeyRing } from '../crypto/intake-key-ring.js';
+import { PayloadEncryptor } from '../crypto/payload-encryptor.js';
+import {
+  openForSubmitter,
+  sealForSubmitter,
+  unwrapSubmitterKey,
+} from '../crypto/submitter-keys.js';
+import type { WrittenAttachment } from '../tips/attachments/attachment-writer.js';
+import { startOfMinute } from '../tips/intake/submit-tip.use-case.js';
+import { MessagesRepository } from '../tips/messages.repository.js';
+import { publicStatus } from '../tips/public-status.js';
+import type {
+  CheckInResponseDto,
+  FollowUpMessageDto,
+  FollowUpMessageResponseDto,
+  ThreadEntryDto,
+} from './follow-ups.dto.js';
+import { ReceiptLookup } from './receipt-lookup.js';
+
+export const MESSAGE_SCHEMA = 'tipline.message/v1';
+/** What the submitter's sealed copy holds. */
+export const SEALED_SCHEMA = 'tipline.sealed-message/v1';
+
+export type FileSource = (
+  manager: import('typeorm').EntityManager,
+  target: { tipId: string; messageId: string; firstN: number },
+  recipients: readonly import('../crypto/openpgp.js').RecipientKey[],
+) => Promise<WrittenAttachment[]>;
+
+/** The submitter's side of the conversation: check in with the receipt, add messages. */
+@Injectable()
+export class FollowUps {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly lookup: ReceiptLookup,
+    private readonly messages: MessagesRepository,
+    private readonly encryptor: PayloadEncryptor,
+    private readonly keyRing: IntakeKeyRing,
+  ) {}
+
+  async checkIn(receipt: string, address: string): Promise<CheckInResponseDto> {
+    const tip = await this.lookup.find(receipt, address);
+    // The private key exists in memory for this request only.
+    const privateKey =
+      tip.submitterWrappedKey !== null
+        ? unwrapSubmitterKey(tip.submitterWrappedKey, receipt, tip.id)
+        : null;
+    try {
+      const rows = await this.messages.listForTip(tip.id, 'submitter');
+      const thread: ThreadEntryDto[] = [];
+      for (const row of rows) {
+        let body: string | null = null;
+        if (privateKey && row.submitter_sealed) {
+          const opened = await openForSubmitter(privateKey, row.submitter_sealed, tip.id);
+          body = (JSON.parse(opened.toString('utf8')) as { body: string }).body;
+        }
+        thread.push({
+          from: row.direction === 'submitter' ? 'you' : 'analyst',
+          at: row.created_at.toISOString(),
+          body,
+          attachments: row.attachment_count,
+        });
+      }
+      return {
+        reference: tip.reference,
+        status: publicStatus(tip.status),
+        receivedAt: tip.receivedAt.toISOString(),
+        repliesEnabled: tip.allowReplies,
+        thread,
+      };
+    } finally {
+      privateKey?.fill(0);
+    }
+  }
+
+  async addMessage(
+    input: FollowUpMessageDto,
+    address: string,
+    files?: FileSource,
+  ): Promise<FollowUpMessageResponseDto> {
+    const tip = await this.lookup.find(input.receipt, address);
+    if (tip.status === 'closed' || tip.status === 'duplicate') {
+      throw new AppError('conflict', 409, 'This tip is closed; submit a new tip instead.');
+    }
+    const recipients = this.keyRing.active();
+    if (recipients.length === 0) throw new IntakeUnavailableError();
+    const at = startOfMinute(new Date());
+    // Like the time, the id carries the minute only.
+    const id = uuidv7({ msecs: at.getTime() });
+
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      let attachments: WrittenAttachment[] = [];
+      if (files) {
+        const firstN = await this.messages.nextAttachmentNumber(runner.manager, tip.id);
+        attachments = await files(
+          runner.manager,
+          { tipId: tip.id, messageId: id, firstN },
+          recipients,
+        );
+      }
+      const { ciphertext, fingerprints } = await this.encryptor.encrypt(
+        Buffer.from(
+          canonicalJson({
+            schema: MESSAGE_SCHEMA,
+            messageId: id,
+            tipId: tip.id,
+            reference: tip.reference,
+            from: 'submitter',
+            at: at.toISOString(),
+            body: input.body,
+            attachments: attachments.length
+              ? attachments.map((f) => ({
+                  n: f.n,
+                  name: f.name,
+                  type: f.type,
+                  size: f.size,
+                  sha256: f.sha256,
+                }))
+              : undefined,
+          }),
+        ),
+      );
+      const sealed = tip.submitterPublicKey
+        ? await sealForSubmitter(
+            tip.submitterPublicKey,
+            Buffer.from(canonicalJson({ schema: SEALED_SCHEMA, body: input.body })),
+            tip.id,
+          )
+        : null;
+      await this.messages.insert(runner.manager, {
+        id,
+        tipId: tip.id,
+        direction: 'submitter',
+        authorId: null,
+        createdAt: at,
+        body: Buffer.from(ciphertext),
+        keyFingerprints: fingerprints,
+        submitterSealed: sealed,
+        attachmentCount: attachments.length,
+      });
+      if (attachments.length > 0) {
+        await runner.query(
+          'UPDATE tip SET attachment_count = attachment_count + $2 WHERE id = $1',
+          [tip.id, attachments.length],
+        );
+      }
+      await runner.commitTransaction();
+      return { status: 'received', at: at.toISOString(), attachments: attachments.length };
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+}
