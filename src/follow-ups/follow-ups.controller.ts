@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../common/auth/access.decorators.js';
+import { RequiresProofOfWork } from '../common/auth/proof-of-work.decorator.js';
 import { AttachmentWriter } from '../tips/attachments/attachment-writer.js';
 import { readMultipart, validateBody } from '../tips/attachments/multipart.js';
 import {
@@ -31,6 +32,7 @@ export class FollowUpsController {
 
   /** JSON `{receipt, body}`, or multipart with a `message` JSON part and up to 10 files. */
   @Public()
+  @RequiresProofOfWork()
   @Post('messages')
   @HttpCode(201)
   async message(@Req() request: FastifyRequest): Promise<FollowUpMessageResponseDto> {

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/access.decorators.js';
+import { RequiresProofOfWork } from '../../common/auth/proof-of-work.decorator.js';
 import { AttachmentWriter } from '../attachments/attachment-writer.js';
 import { readMultipart, validateBody } from '../attachments/multipart.js';
 import { SubmitPublicTipDto, type SubmitTipResponseDto } from './submit-tip.dto.js';
@@ -18,6 +19,7 @@ export class IntakeController {
    * and up to 10 files. 201 only after the tip (and its files) are committed.
    */
   @Public()
+  @RequiresProofOfWork()
   @Post()
   @HttpCode(201)
   async submit(@Req() request: FastifyRequest): Promise<SubmitTipResponseDto> {
