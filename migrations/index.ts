@@ -2,6 +2,7 @@ import { InitialSchema1795741263602 } from './1795741263602-InitialSchema.js';
 import { StaffTriageAudit1795742000000 } from './1795742000000-StaffTriageAudit.js';
 import { Partners1795743000000 } from './1795743000000-Partners.js';
 import { FollowUpsAttachments1795744000000 } from './1795744000000-FollowUpsAttachments.js';
+import { AbuseAndRetention1795745000000 } from './1795745000000-AbuseAndRetention.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   StaffTriageAudit1795742000000,
   Partners1795743000000,
   FollowUpsAttachments1795744000000,
+  AbuseAndRetention1795745000000,
 ];

@@ -1,25 +1,15 @@
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
-import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, type AppRuntime } from './app.module.js';
 import { createValidationPipe } from './common/validation.pipe.js';
-import type { LogLevel } from './config/environment.js';
+import { createLogger, PinoNestLogger } from './common/logging/logger.js';
+import { registerRequestLog } from './common/logging/request-log.js';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
-
-const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
-  fatal: ['fatal'],
-  error: ['fatal', 'error'],
-  warn: ['fatal', 'error', 'warn'],
-  info: ['fatal', 'error', 'warn', 'log'],
-  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
-  trace: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
-  silent: [],
-};
 
 /**
  * Builds the HTTP application (Fastify) with everything a request goes
@@ -27,11 +17,13 @@ const NEST_LEVELS: Record<LogLevel, NestLogLevel[]> = {
  * Shared by `main.ts` and the end-to-end tests.
  */
 export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplication> {
+  const logger = runtime.logger ?? createLogger(runtime.config.logLevel);
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    // Fastify's own request log would record addresses and URLs: off.
+    // Fastify's own request log would record addresses and URLs: off (see request-log.ts).
     logger: false,
-    trustProxy: false,
+    // X-Forwarded-For counts only when it comes from a configured proxy.
+    trustProxy: runtime.config.trustedProxies.length > 0 ? runtime.config.trustedProxies : false,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
@@ -40,9 +32,19 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     adapter,
     // Fastify's own JSON parser (secure-json-parse: rejects __proto__) is the only
     // body parser: no urlencoded, no text/plain, so anything but JSON is 415.
-    { logger: NEST_LEVELS[runtime.config.logLevel], bodyParser: false },
+    { logger: new PinoNestLogger(logger), bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  registerRequestLog(fastify, logger);
+  if (runtime.config.corsOrigins.length > 0) {
+    app.enableCors({
+      origin: runtime.config.corsOrigins,
+      methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'Authorization', 'Idempotency-Key', 'X-Tipline-Pow'],
+      credentials: false,
+      maxAge: 600,
+    });
+  }
 
   // JSON only: a text/plain body is 415, not a string handed to validation.
   fastify.removeContentTypeParser(['text/plain']);

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -13,11 +14,13 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ProofOfWorkModule } from './proof-of-work/proof-of-work.module.js';
 import { FollowUpsModule } from './follow-ups/follow-ups.module.js';
 import { TriageModule } from './tips/triage/triage.module.js';
 import { IntakeModule } from './tips/intake/intake.module.js';
 import { PartnersModule } from './partners/partners.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
+import { PublicRateLimitGuard } from './common/rate-limit/public-rate-limit.guard.js';
 
 export interface AppRuntime {
   config: AppConfig;
@@ -25,6 +28,8 @@ export interface AppRuntime {
   databaseUrl: string;
   keyRing: IntakeKeyRing;
   serverSecret: Buffer;
+  /** Where structured logs go; by default a pino logger on stdout at LOG_LEVEL. */
+  logger?: Logger;
 }
 
 @Module({})
@@ -55,11 +60,13 @@ export class AppModule {
         IntakeModule,
         TriageModule,
         FollowUpsModule,
+        ProofOfWorkModule,
         AdminModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
+        { provide: APP_GUARD, useClass: PublicRateLimitGuard },
       ],
       exports: [APP_CONFIG],
       global: true,

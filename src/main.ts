@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { createApp } from './app.factory.js';
+import { createLogger } from './common/logging/logger.js';
 import { ConfigError, loadConfig } from './config/environment.js';
 import { IntakeKeyRing } from './crypto/intake-key-ring.js';
 import { loadIntakeKeys } from './crypto/load-intake-keys.js';
@@ -18,38 +18,40 @@ function banner(lines: string[]): string {
 async function bootstrap(): Promise<void> {
   const started = performance.now();
   const config = loadConfig(process.env);
-  const logger = new Logger('Tipline');
+  const logger = createLogger(config.logLevel);
 
   const intake = await loadIntakeKeys(config);
   if (intake.devPrivateKeyPath !== undefined) {
-    logger.warn(
-      '\n' +
-        banner([
-          'DEVELOPMENT INTAKE KEY IN USE: tips are encrypted to a key whose private half is',
-          `  ${intake.devPrivateKeyPath}`,
-          intake.devKeyCreated ? '(generated just now)' : '(generated on an earlier start)',
-          'Decrypt with: npx tipctl decrypt --key <that file> <payload file>',
-          'Production refuses this key: set INTAKE_PUBLIC_KEYS to keys made with tipctl keys generate.',
-        ]),
+    // Plain text on stderr, so a person sees it among the JSON lines.
+    process.stderr.write(
+      `${banner([
+        'DEVELOPMENT INTAKE KEY IN USE: tips are encrypted to a key whose private half is',
+        `  ${intake.devPrivateKeyPath}`,
+        intake.devKeyCreated ? '(generated just now)' : '(generated on an earlier start)',
+        'Decrypt with: npx tipctl decrypt --key <that file> <payload file>',
+        'Production refuses this key: set INTAKE_PUBLIC_KEYS to keys made with tipctl keys generate.',
+      ])}\n`,
     );
   }
   for (const key of intake.keys) {
-    logger.log(`intake key ${key.fingerprint} (v${key.version}) loaded`);
+    logger.info({ fingerprint: key.fingerprint, version: key.version }, 'intake key loaded');
   }
 
   const serverSecret = await resolveServerSecret(config);
-  const database = await resolveDatabase(config, (line) => logger.log(line));
+  const database = await resolveDatabase(config, (line) => logger.info(line));
   const app = await createApp({
     config,
     databaseUrl: database.url,
     keyRing: new IntakeKeyRing(intake.keys),
     serverSecret,
+    logger,
   });
   await app.listen({ port: config.port, host: config.host });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.log(
-    `Tipline listening on http://${config.host}:${port} (${config.nodeEnv}, ready in ${Math.round(performance.now() - started)} ms)`,
+  logger.info(
+    { env: config.nodeEnv, readyMs: Math.round(performance.now() - started) },
+    `Tipline listening on http://${config.host}:${port}`,
   );
 }
 

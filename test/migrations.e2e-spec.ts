@@ -55,6 +55,8 @@ describe('migrations', () => {
         'note',
         'partner',
         'partner_signing_key',
+        'pow_spent',
+        'retention_stat',
         'session',
         'tip',
       ]);
@@ -64,7 +66,7 @@ describe('migrations', () => {
       expect(await tables()).toEqual([]);
 
       expect(await runMigrations(ds)).toHaveLength(migrations.length);
-      expect(await tables()).toHaveLength(13);
+      expect(await tables()).toHaveLength(15);
     } finally {
       await ds.destroy();
       await other.destroy();

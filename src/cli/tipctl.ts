@@ -12,6 +12,7 @@ import { registerAuditCommands } from './audit.command.js';
 import { registerSessionCommands } from './session.command.js';
 import { registerUsersCommands } from './users.command.js';
 import { registerPartnersCommands } from './partners.command.js';
+import { registerPowCommands } from './pow.command.js';
 
 const program = new Command('tipctl')
   .description('Tipline command line: intake keys, local decryption, tips')
@@ -25,6 +26,7 @@ registerSessionCommands(program);
 registerUsersCommands(program);
 registerAuditCommands(program);
 registerPartnersCommands(program);
+registerPowCommands(program);
 
 program.parseAsync(process.argv).then(
   () => process.exit(0),

@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'idempotency_in_flight'
   | 'source_ref_conflict'
   | 'signature_invalid'
+  | 'proof_of_work_required'
+  | 'proof_of_work_invalid'
+  | 'proof_of_work_replayed'
   | 'intake_unavailable'
   | 'unavailable'
   | 'internal';

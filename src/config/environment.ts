@@ -11,6 +11,7 @@ import {
   type ValidationError,
 } from 'class-validator';
 import { Type } from 'class-transformer';
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 
@@ -91,6 +92,39 @@ class EnvironmentVariables {
   @Min(1)
   @Max(16384)
   UPLOAD_MAX_MB?: number;
+
+  @IsOptional()
+  @IsString()
+  TRUSTED_PROXIES?: string;
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(32)
+  POW_DIFFICULTY?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  PUBLIC_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  BACKGROUND_JOBS?: 'true' | 'false';
 }
 
 export interface AppConfig {
@@ -114,8 +148,39 @@ export interface AppConfig {
   attachmentMaxBytes: number;
   /** Largest multipart request, all files together (bytes). */
   uploadMaxBytes: number;
+  /** Addresses whose X-Forwarded-For is honoured. */
+  trustedProxies: string[];
+  /** Origins allowed to call the API from a browser. */
+  corsOrigins: string[];
+  /** Leading zero bits a proof of work needs; 0 disables it. */
+  powDifficulty: number;
+  /** Requests per minute per address on public routes. */
+  publicRateLimit: number;
+  /** Closed tips are purged this many days after closing (never under legal hold). */
+  retentionDays: number;
+  /** Run pg-boss workers (retention) in this instance. */
+  backgroundJobs: boolean;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
+}
+
+function isIpOrCidr(value: string): boolean {
+  const [ip, bits, extra] = value.split('/');
+  if (extra !== undefined || ip === undefined) return false;
+  const family = isIP(ip);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n >= 0 && n <= (family === 4 ? 32 : 128);
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+  } catch {
+    return false;
+  }
 }
 
 export class ConfigError extends Error {
@@ -156,6 +221,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   });
   const problems = describe(validateSync(vars, { whitelist: true }));
 
+  const list = (v: string | undefined): string[] =>
+    (v ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== '');
+  const proxies = list(vars.TRUSTED_PROXIES);
+  if (proxies.some((p) => !isIpOrCidr(p))) {
+    problems.push('TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDR ranges');
+  }
+  const origins = list(vars.CORS_ORIGINS);
+  if (origins.some((o) => !isOrigin(o))) {
+    problems.push(
+      'CORS_ORIGINS must be a comma-separated list of origins like https://example.org',
+    );
+  }
   if (vars.REDIS_URL !== undefined && !/^rediss?:\/\/[^\s]+$/.test(vars.REDIS_URL)) {
     problems.push('REDIS_URL must be a redis:// or rediss:// URL');
   }
@@ -203,6 +283,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     logLevel: vars.LOG_LEVEL ?? 'info',
     encryptionThreads: vars.ENCRYPTION_THREADS ?? availableParallelism(),
     redisUrl: vars.REDIS_URL,
+    trustedProxies: proxies,
+    corsOrigins: origins,
+    powDifficulty: vars.POW_DIFFICULTY ?? (production ? 18 : 0),
+    publicRateLimit: vars.PUBLIC_RATE_LIMIT ?? 60,
+    retentionDays: vars.RETENTION_DAYS ?? 90,
+    backgroundJobs: (vars.BACKGROUND_JOBS ?? 'true') === 'true',
     attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
     uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
   };

@@ -38,6 +38,9 @@ export async function startTestApp(
     INTAKE_PUBLIC_KEYS: keyPaths.join(','),
     SERVER_SECRET: TEST_SERVER_SECRET,
     LOG_LEVEL: 'error',
+    // Tests send many requests from one address; limits get their own tests.
+    PUBLIC_RATE_LIMIT: '1000000',
+    BACKGROUND_JOBS: 'false',
     ...env,
   });
   const { keys } = await loadIntakeKeys(config);

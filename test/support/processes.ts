@@ -73,7 +73,7 @@ export function startService(
     }, timeoutMs);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolvePromise({

@@ -14,11 +14,21 @@ export interface CounterStore {
   hit(key: string, windowMs: number): Promise<WindowCount>;
   peek(key: string): Promise<WindowCount>;
   reset(key: string): Promise<void>;
+  /** True the first time a key is claimed within ttl, false after (shared only with Redis). */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+  /** True when claims are visible to every instance. */
+  readonly shared: boolean;
   close(): Promise<void>;
 }
 
 export class MemoryCounterStore implements CounterStore {
+  readonly shared = false;
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    const { count } = await this.hit(`claim:${key}`, ttlMs);
+    return count === 1;
+  }
 
   hit(key: string, windowMs: number): Promise<WindowCount> {
     const now = Date.now();
@@ -57,6 +67,12 @@ export class MemoryCounterStore implements CounterStore {
 }
 
 export class RedisCounterStore implements CounterStore {
+  readonly shared = true;
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.set(`${this.prefix}claim:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'tipline:rl:',
