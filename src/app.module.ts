@@ -4,7 +4,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
-import { APP_CONFIG } from './config/app-config.token.js';
+import { APP_CONFIG, DATABASE_URL } from './config/app-config.token.js';
+import { RetentionModule } from './retention/retention.module.js';
 import type { AppConfig } from './config/environment.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import type { IntakeKeyRing } from './crypto/intake-key-ring.js';
@@ -61,14 +62,16 @@ export class AppModule {
         TriageModule,
         FollowUpsModule,
         ProofOfWorkModule,
+        RetentionModule,
         AdminModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
+        { provide: DATABASE_URL, useValue: runtime.databaseUrl },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: PublicRateLimitGuard },
       ],
-      exports: [APP_CONFIG],
+      exports: [APP_CONFIG, DATABASE_URL],
       global: true,
     };
   }

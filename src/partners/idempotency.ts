@@ -89,10 +89,4 @@ export class IdempotencyStore {
     );
   }
 
-  async purgeExpired(): Promise<number> {
-    const rows = await this.dataSource.query<unknown[]>(
-      'DELETE FROM idempotency_record WHERE expires_at < now() RETURNING 1',
-    );
-    return rows.length;
-  }
 }

@@ -52,6 +52,7 @@ export type TriageUpdate = Partial<
     | 'duplicateOf'
     | 'assigneeId'
     | 'legalHold'
+    | 'purgeAfter'
   >
 >;
 

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/app-config.token.js';
+import type { AppConfig } from '../../config/environment.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.js';
@@ -25,6 +27,7 @@ export class UpdateTip {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tips: TipsRepository,
     private readonly audit: AuditLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute(
@@ -82,6 +85,10 @@ export class UpdateTip {
           throw new AppError('unprocessable', 422, 'Marking a duplicate needs duplicateOf.');
         }
         set('status', tip.status, patch.status);
+        // Retention starts when a tip reaches a final state.
+        if (patch.status === 'closed' || patch.status === 'duplicate') {
+          changes.purgeAfter = new Date(Date.now() + this.config.retentionDays * 86_400_000);
+        }
       }
 
       if (patch.priority !== undefined) {
