@@ -36,6 +36,14 @@ export default {
     },
     {
       ...common,
+      displayName: 'faults',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.fault-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+    },
+    {
+      ...common,
       displayName: 'e2e',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],

@@ -3,6 +3,7 @@ import { StaffTriageAudit1795742000000 } from './1795742000000-StaffTriageAudit.
 import { Partners1795743000000 } from './1795743000000-Partners.js';
 import { FollowUpsAttachments1795744000000 } from './1795744000000-FollowUpsAttachments.js';
 import { AbuseAndRetention1795745000000 } from './1795745000000-AbuseAndRetention.js';
+import { DuplicateOfIndex1795746000000 } from './1795746000000-DuplicateOfIndex.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Partners1795743000000,
   FollowUpsAttachments1795744000000,
   AbuseAndRetention1795745000000,
+  DuplicateOfIndex1795746000000,
 ];

@@ -5,8 +5,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, type AppRuntime } from './app.module.js';
 import { createValidationPipe } from './common/validation.pipe.js';
+import { setupSwaggerUi } from './common/openapi/swagger-ui.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import { registerRequestLog } from './common/logging/request-log.js';
+import { Metrics } from './metrics/metrics.service.js';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -35,7 +37,12 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     { logger: new PinoNestLogger(logger), bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  registerRequestLog(fastify, logger);
+  const metrics = app.get(Metrics);
+  registerRequestLog(fastify, logger, (method, route, status, seconds) => {
+    const labels = { method, route, status: String(status) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpDuration.observe(labels, seconds);
+  });
   if (runtime.config.corsOrigins.length > 0) {
     app.enableCors({
       origin: runtime.config.corsOrigins,
@@ -64,6 +71,9 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     reply.header('Cache-Control', 'no-store');
     return payload;
   });
+
+  // API documentation (Swagger UI at /docs, the document at /docs-json): never in production.
+  if (!runtime.config.production) await setupSwaggerUi(app);
 
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

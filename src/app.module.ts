@@ -6,11 +6,13 @@ import { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { APP_CONFIG, DATABASE_URL } from './config/app-config.token.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import type { AppConfig } from './config/environment.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import type { IntakeKeyRing } from './crypto/intake-key-ring.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { runMigrations } from './database/run-migrations.js';
+import { durabilityProblems, readDurability } from './database/durability.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
@@ -48,12 +50,22 @@ export class AppModule {
           // Migrations are applied (under an advisory lock) before anything can use the database.
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
+            const problems = durabilityProblems(await readDurability(dataSource));
+            if (problems.length > 0) {
+              const message = `The database may lose acknowledged tips: ${problems.join(', ')}.`;
+              if (runtime.config.production) {
+                await dataSource.destroy();
+                throw new Error(`${message} Production refuses to start.`);
+              }
+              runtime.logger?.warn(message);
+            }
             await runMigrations(dataSource);
             return dataSource;
           },
         }),
         CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
         RateLimitModule.forRoot(runtime.config.redisUrl),
+        MetricsModule,
         AuditModule,
         PartnersModule,
         AuthModule,

@@ -22,6 +22,8 @@ const ALL_STAFF: Caller[] = [...STAFF_ROLES];
  */
 const EXPECTED: Record<string, Caller[]> = {
   'GET /health/live': CALLERS,
+  'GET /metrics': CALLERS,
+  'GET /v1/challenges': CALLERS,
   'GET /health/ready': CALLERS,
   'GET /v1/intake-keys': CALLERS,
   'POST /v1/tips': CALLERS,

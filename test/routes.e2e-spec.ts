@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AccessGuard } from '../src/auth/access.guard.js';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { COUNTER_STORE } from '../src/common/rate-limit/rate-limit.module.js';
+import { APP_CONFIG } from '../src/config/app-config.token.js';
 import { PartnersService } from '../src/partners/partners.service.js';
 import { AllExceptionsFilter } from '../src/common/all-exceptions.filter.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -36,6 +37,7 @@ describe('route inventory', () => {
     expect(open).toEqual([
       'GET /health/live',
       'GET /health/ready',
+      'GET /v1/challenges',
       'GET /v1/intake-keys',
       'POST /v1/auth/sessions',
       'POST /v1/follow-ups/messages',
@@ -63,6 +65,7 @@ describe('AccessGuard', () => {
         { provide: SessionsService, useValue: {} },
         { provide: PartnersService, useValue: {} },
         { provide: COUNTER_STORE, useValue: {} },
+        { provide: APP_CONFIG, useValue: {} },
       ],
     }).compile();
     const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter());

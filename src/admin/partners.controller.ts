@@ -9,38 +9,97 @@ import {
   Patch,
   Post,
 } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { actingStaff } from '../auth/users.service.js';
 import { AppError } from '../common/app-error.js';
 import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
 import type { StaffPrincipal } from '../common/auth/roles.js';
+import { EX } from '../common/openapi/examples.js';
+import {
+  ApiErrorResponses,
+  JSON_BODY_ERRORS,
+  type ErrorResponseSpec,
+} from '../common/openapi/error-responses.js';
+import { ApiJsonBody } from '../common/openapi/request-bodies.js';
 import { PartnersService } from '../partners/partners.service.js';
 import {
   AddSigningKeyDto,
+  ApiKeyListDto,
   CreateApiKeyDto,
   CreatePartnerDto,
   mapApiKey,
   mapPartner,
   mapSigningKey,
+  NewApiKeyDto,
+  PartnerDto,
+  PartnerListDto,
+  SigningKeyAddedDto,
+  SigningKeyListDto,
   UpdatePartnerDto,
-  type ApiKeyDto,
-  type PartnerDto,
-  type SigningKeyDto,
 } from './partners.dto.js';
 
 const partnerId = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such partner.'),
 });
 
+const PartnerIdParam = (): MethodDecorator =>
+  ApiParam({
+    name: 'id',
+    format: 'uuid',
+    description: "The partner's id; anything else is `404`.",
+    example: EX.uuid,
+  });
+
+const NO_SUCH_PARTNER: ErrorResponseSpec = {
+  status: 404,
+  description: 'No such partner (`not_found`).',
+  example: { code: 'not_found', message: 'No such partner.' },
+};
+
+const BAD_KEY: ErrorResponseSpec = {
+  status: 422,
+  description:
+    'Unprocessable (`unprocessable`): not a usable OpenPGP public signing key (unreadable, ' +
+    'private, expired or revoked).',
+  example: { code: 'unprocessable', message: 'The key is not a valid OpenPGP public key.' },
+};
+
+@ApiTags('admin-partners')
 @Controller('v1/admin/partners')
 export class AdminPartnersController {
   constructor(private readonly partners: PartnersService) {}
 
+  @ApiOperation({ summary: 'List partners', description: 'Every partner, enabled or not.' })
+  @ApiOkResponse({ type: PartnerListDto, description: 'The partners.' })
   @Roles('admin')
   @Get()
-  async list(): Promise<{ partners: PartnerDto[] }> {
+  async list(): Promise<PartnerListDto> {
     return { partners: (await this.partners.list()).map(mapPartner) };
   }
 
+  @ApiOperation({
+    summary: 'Create a partner',
+    description: 'Then create its API keys (`POST /v1/admin/partners/{id}/api-keys`). Audited.',
+  })
+  @ApiJsonBody(CreatePartnerDto, {
+    partner: {
+      summary: 'A partner with its limits',
+      value: { name: 'Example Telecom SOC', requestsPerMinute: 120, tipsPerDay: 1000 },
+    },
+  })
+  @ApiCreatedResponse({ type: PartnerDto, description: 'Created.' })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, {
+    status: 409,
+    description: 'A partner with this name exists (`conflict`).',
+    example: { code: 'conflict', message: 'A partner with this name exists.' },
+  })
   @Roles('admin')
   @Post()
   @HttpCode(201)
@@ -52,6 +111,17 @@ export class AdminPartnersController {
     return mapPartner(await this.partners.create(body, actingStaff(me, ip)));
   }
 
+  @ApiOperation({
+    summary: 'Update a partner',
+    description: 'Limits, signature requirement, name; disabling stops its keys at once. Audited.',
+  })
+  @PartnerIdParam()
+  @ApiJsonBody(UpdatePartnerDto, {
+    limits: { summary: 'Raise the limits', value: { requestsPerMinute: 300, tipsPerDay: 5000 } },
+    disable: { summary: 'Disable', value: { disabled: true } },
+  })
+  @ApiOkResponse({ type: PartnerDto, description: 'The partner after the change.' })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, NO_SUCH_PARTNER)
   @Roles('admin')
   @Patch(':id')
   async update(
@@ -63,14 +133,35 @@ export class AdminPartnersController {
     return mapPartner(await this.partners.update(id, body, actingStaff(me, ip)));
   }
 
+  @ApiOperation({
+    summary: "List a partner's API keys",
+    description: 'Metadata only: secrets are stored hashed and never shown again.',
+  })
+  @PartnerIdParam()
+  @ApiOkResponse({ type: ApiKeyListDto, description: 'The keys, oldest first.' })
+  @ApiErrorResponses(NO_SUCH_PARTNER)
   @Roles('admin')
   @Get(':id/api-keys')
-  async listKeys(@Param('id', partnerId) id: string): Promise<{ apiKeys: ApiKeyDto[] }> {
+  async listKeys(@Param('id', partnerId) id: string): Promise<ApiKeyListDto> {
     await this.partners.get(id);
     return { apiKeys: (await this.partners.listKeys(id)).map(mapApiKey) };
   }
 
   /** The key (`tpk_<id>_<secret>`) is in this response only; it is stored hashed. */
+  @ApiOperation({
+    summary: 'Create an API key',
+    description:
+      'The key (`tpk_<id>_<secret>`) is in this response only; it is stored hashed. Audited.',
+  })
+  @PartnerIdParam()
+  @ApiJsonBody(CreateApiKeyDto, {
+    key: {
+      summary: 'Submit and read back',
+      value: { scopes: ['tips:submit', 'tips:read'], label: 'SOC ingestion, production' },
+    },
+  })
+  @ApiCreatedResponse({ type: NewApiKeyDto, description: 'Created; the key is shown once.' })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, NO_SUCH_PARTNER)
   @Roles('admin')
   @Post(':id/api-keys')
   @HttpCode(201)
@@ -79,7 +170,7 @@ export class AdminPartnersController {
     @Body() body: CreateApiKeyDto,
     @CurrentStaff() me: StaffPrincipal,
     @StaffIp() ip: string,
-  ): Promise<{ apiKey: string; key: ApiKeyDto }> {
+  ): Promise<NewApiKeyDto> {
     const { key, token } = await this.partners.createKey(
       id,
       {
@@ -93,6 +184,22 @@ export class AdminPartnersController {
   }
 
   /** Effective on the key's next request. */
+  @ApiOperation({
+    summary: 'Revoke an API key',
+    description: "Effective on the key's next request. Audited.",
+  })
+  @PartnerIdParam()
+  @ApiParam({
+    name: 'keyId',
+    description: 'The key id (`ApiKeyDto.id`).',
+    example: '9f3c2a7b1d4e6f80',
+  })
+  @ApiNoContentResponse({ description: 'Revoked.' })
+  @ApiErrorResponses({
+    status: 404,
+    description: 'No such partner, or no such active key (`not_found`).',
+    example: { code: 'not_found', message: 'No such active key.' },
+  })
   @Roles('admin')
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
@@ -105,15 +212,34 @@ export class AdminPartnersController {
     await this.partners.revokeKey(id, keyId, actingStaff(me, ip));
   }
 
+  @ApiOperation({
+    summary: "List a partner's signing keys",
+    description: 'The OpenPGP keys whose signatures on submissions are accepted.',
+  })
+  @PartnerIdParam()
+  @ApiOkResponse({ type: SigningKeyListDto, description: 'The signing keys.' })
+  @ApiErrorResponses(NO_SUCH_PARTNER)
   @Roles('admin')
   @Get(':id/signing-keys')
-  async listSigningKeys(
-    @Param('id', partnerId) id: string,
-  ): Promise<{ signingKeys: SigningKeyDto[] }> {
+  async listSigningKeys(@Param('id', partnerId) id: string): Promise<SigningKeyListDto> {
     await this.partners.get(id);
     return { signingKeys: (await this.partners.listSigningKeys(id)).map(mapSigningKey) };
   }
 
+  @ApiOperation({
+    summary: 'Register a signing key',
+    description: "Signatures by this key on the partner's submissions verify from now on. Audited.",
+  })
+  @PartnerIdParam()
+  @ApiJsonBody(AddSigningKeyDto, {
+    key: { summary: 'An armored public key', value: { armored: EX.publicKey } },
+  })
+  @ApiCreatedResponse({ type: SigningKeyAddedDto, description: 'Registered.' })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, NO_SUCH_PARTNER, BAD_KEY, {
+    status: 409,
+    description: 'This signing key is already registered (`conflict`).',
+    example: { code: 'conflict', message: 'This signing key is already registered.' },
+  })
   @Roles('admin')
   @Post(':id/signing-keys')
   @HttpCode(201)
@@ -122,11 +248,27 @@ export class AdminPartnersController {
     @Body() body: AddSigningKeyDto,
     @CurrentStaff() me: StaffPrincipal,
     @StaffIp() ip: string,
-  ): Promise<{ fingerprint: string }> {
+  ): Promise<SigningKeyAddedDto> {
     const key = await this.partners.addSigningKey(id, body.armored, actingStaff(me, ip));
     return { fingerprint: key.fingerprint };
   }
 
+  @ApiOperation({
+    summary: 'Retire a signing key',
+    description: 'Signatures by this key no longer verify. Audited.',
+  })
+  @PartnerIdParam()
+  @ApiParam({
+    name: 'fingerprint',
+    description: "The signing key's fingerprint.",
+    example: EX.fingerprint,
+  })
+  @ApiNoContentResponse({ description: 'Retired.' })
+  @ApiErrorResponses({
+    status: 404,
+    description: 'No such partner, or no such active signing key (`not_found`).',
+    example: { code: 'not_found', message: 'No such active signing key.' },
+  })
   @Roles('admin')
   @Delete(':id/signing-keys/:fingerprint')
   @HttpCode(204)

@@ -1,27 +1,79 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { actingStaff, UsersService } from '../auth/users.service.js';
 import { AppError } from '../common/app-error.js';
 import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
 import type { StaffPrincipal } from '../common/auth/roles.js';
+import { EX } from '../common/openapi/examples.js';
+import {
+  ApiErrorResponses,
+  JSON_BODY_ERRORS,
+  type ErrorResponseSpec,
+} from '../common/openapi/error-responses.js';
+import { ApiJsonBody } from '../common/openapi/request-bodies.js';
 import {
   CreateUserDto,
   mapUser,
+  NewUserCredentialsDto,
+  TotpResetDto,
   UpdateUserDto,
-  type NewUserCredentialsDto,
-  type UserDto,
+  UserDto,
+  UserListDto,
 } from './admin.dto.js';
 
+const UserIdParam = (): MethodDecorator =>
+  ApiParam({ name: 'id', format: 'uuid', description: "The user's id.", example: EX.uuid });
+
+const USER_ID_ERRORS: ErrorResponseSpec[] = [
+  {
+    status: 400,
+    description: 'Bad request: `bad_request` (the id is not a UUID) or `validation_failed`.',
+  },
+  {
+    status: 404,
+    description: 'No such user (`not_found`).',
+    example: { code: 'not_found', message: 'No such user.' },
+  },
+];
+
 /** Admins manage accounts; they have no route to tip content (separation of duties). */
+@ApiTags('admin-users')
 @Controller('v1/admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
+  @ApiOperation({ summary: 'List staff accounts', description: 'Every account, enabled or not.' })
+  @ApiOkResponse({ type: UserListDto, description: 'The accounts.' })
   @Roles('admin')
   @Get()
-  async list(): Promise<{ users: UserDto[] }> {
+  async list(): Promise<UserListDto> {
     return { users: (await this.users.list()).map(mapUser) };
   }
 
+  @ApiOperation({
+    summary: 'Create a staff account',
+    description:
+      'Returns a one-time password (it allows nothing but `POST /v1/auth/password`) and the ' +
+      'TOTP secret, once. Audited.',
+  })
+  @ApiJsonBody(CreateUserDto, {
+    lead: { summary: 'A lead', value: { username: 'b.lead', role: 'lead' } },
+  })
+  @ApiCreatedResponse({
+    type: NewUserCredentialsDto,
+    description: 'Created; the credentials are in this response only.',
+  })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, {
+    status: 409,
+    description: 'A user with this username exists (`conflict`).',
+    example: { code: 'conflict', message: 'A user with this username exists.' },
+  })
   @Roles('admin')
   @Post()
   @HttpCode(201)
@@ -38,6 +90,21 @@ export class AdminUsersController {
     };
   }
 
+  @ApiOperation({
+    summary: 'Change a role or disable an account',
+    description: "Disabling ends the user's sessions at once. Not on your own account. Audited.",
+  })
+  @UserIdParam()
+  @ApiJsonBody(UpdateUserDto, {
+    disable: { summary: 'Disable', value: { disabled: true } },
+    role: { summary: 'Change the role', value: { role: 'analyst' } },
+  })
+  @ApiOkResponse({ type: UserDto, description: 'The account after the change.' })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, ...USER_ID_ERRORS, {
+    status: 409,
+    description: 'You cannot change your own role or disable your own account (`conflict`).',
+    example: { code: 'conflict', message: 'You cannot disable your own account.' },
+  })
   @Roles('admin')
   @Patch(':id')
   async update(
@@ -55,6 +122,13 @@ export class AdminUsersController {
   }
 
   /** A new TOTP secret (lost phone): the user's sessions end. */
+  @ApiOperation({
+    summary: 'Reset TOTP',
+    description: "A new TOTP secret (lost phone), returned once; the user's sessions end. Audited.",
+  })
+  @UserIdParam()
+  @ApiOkResponse({ type: TotpResetDto, description: 'The new secret, in this response only.' })
+  @ApiErrorResponses(...USER_ID_ERRORS)
   @Roles('admin')
   @Post(':id/totp-reset')
   @HttpCode(200)
@@ -62,7 +136,7 @@ export class AdminUsersController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @CurrentStaff() me: StaffPrincipal,
     @StaffIp() ip: string,
-  ): Promise<{ user: UserDto; totpUri: string }> {
+  ): Promise<TotpResetDto> {
     const { analyst, totpUri } = await this.users.resetTotp(id, actingStaff(me, ip));
     return { user: mapUser(analyst), totpUri };
   }

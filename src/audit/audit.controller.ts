@@ -1,17 +1,27 @@
 import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/auth/access.decorators.js';
+import { ApiErrorResponses } from '../common/openapi/error-responses.js';
+import { AuditVerifyResultModel } from '../common/openapi/models.js';
 import { AuditLog, type VerifyResult } from './audit-log.js';
-import { ListAuditEventsQuery, mapAuditEvent, type AuditEventDto } from './audit.dto.js';
+import { AuditEventListDto, ListAuditEventsQuery, mapAuditEvent } from './audit.dto.js';
 
+@ApiTags('audit')
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
 
+  @ApiOperation({
+    summary: 'List audit events',
+    description:
+      'The hash-chained audit trail, newest first: logins, content reads, metadata changes ' +
+      '(old and new values), user and key administration. Page with `cursor`.',
+  })
+  @ApiOkResponse({ type: AuditEventListDto, description: 'A page of events.' })
+  @ApiErrorResponses(400)
   @Roles('auditor')
   @Get('events')
-  async events(
-    @Query() query: ListAuditEventsQuery,
-  ): Promise<{ events: AuditEventDto[]; nextCursor: string | null }> {
+  async events(@Query() query: ListAuditEventsQuery): Promise<AuditEventListDto> {
     const page = await this.audit.page({
       before: query.cursor,
       limit: query.limit ?? 100,
@@ -21,6 +31,13 @@ export class AuditController {
     return { events: page.events.map(mapAuditEvent), nextCursor: page.nextCursor };
   }
 
+  @ApiOperation({
+    summary: 'Verify the chain',
+    description:
+      'Recomputes every hash and reports the first broken link. Note `headHash` down: ' +
+      '`tipctl audit verify --expect-head` then also detects events removed from the end.',
+  })
+  @ApiOkResponse({ type: AuditVerifyResultModel, description: 'The verification result.' })
   @Roles('auditor')
   @Get('verify')
   verify(): Promise<VerifyResult> {

@@ -1,12 +1,30 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, IsUUID } from 'class-validator';
+import { EX } from '../common/openapi/examples.js';
 import type { AuditEvent } from './audit-event.entity.js';
 
+const EVENT_ID = /^[1-9][0-9]{0,18}$/;
+const ACTION = /^[a-z_.]{1,64}$/;
+
 export class ListAuditEventsQuery {
+  @ApiPropertyOptional({
+    pattern: EVENT_ID,
+    description: 'Events older than this event id: the `nextCursor` of the previous page.',
+    example: '1042',
+  })
   @IsOptional()
-  @Matches(/^[1-9][0-9]{0,18}$/, { message: 'cursor must be an event id' })
+  @Matches(EVENT_ID, { message: 'cursor must be an event id' })
   cursor?: string;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 500,
+    default: 100,
+    description: 'Events per page.',
+    example: 100,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -14,26 +32,101 @@ export class ListAuditEventsQuery {
   @Max(500)
   limit?: number;
 
+  @ApiPropertyOptional({
+    pattern: ACTION,
+    description: 'Only this action.',
+    example: 'tip.updated',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z_.]{1,64}$/)
+  @Matches(ACTION)
   action?: string;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only events about this object.',
+    example: EX.uuid,
+  })
   @IsOptional()
   @IsUUID()
   targetId?: string;
 }
 
-export interface AuditEventDto {
+export class AuditActorDto {
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, example: EX.uuid })
+  id: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'a.analyst' })
+  username: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'analyst' })
+  role: string | null;
+}
+
+export class AuditTargetDto {
+  @ApiProperty({ type: String, nullable: true, example: 'tip' })
+  type: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: EX.otherUuid })
+  id: string | null;
+}
+
+export class AuditEventDto {
+  @ApiProperty({ description: 'Increasing event id (a decimal string).', example: '1042' })
   id: string;
+
+  @ApiProperty({ format: 'date-time', example: EX.time })
   occurredAt: string;
-  actor: { id: string | null; username: string | null; role: string | null };
+
+  @ApiProperty({
+    type: () => AuditActorDto,
+    description: 'Null fields for the system or an unknown user.',
+  })
+  actor: AuditActorDto;
+
+  @ApiProperty({ example: 'tip.updated' })
   action: string;
-  target: { type: string | null; id: string | null };
+
+  @ApiProperty({ type: () => AuditTargetDto })
+  target: AuditTargetDto;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "Staff member's address.",
+    example: '198.51.100.7',
+  })
   ip: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'What changed (old and new values), per action.',
+    example: { reference: EX.reference, changes: { status: { from: 'new', to: 'triaging' } } },
+  })
   details: Record<string, unknown>;
+
+  @ApiProperty({ description: 'Hex SHA-256 of the previous event.', example: EX.hash })
   prevHash: string;
+
+  @ApiProperty({
+    description: 'Hex SHA-256(previous hash || canonical JSON of this event).',
+    example: EX.hash,
+  })
   hash: string;
+}
+
+export class AuditEventListDto {
+  @ApiProperty({ type: () => [AuditEventDto], description: 'Newest first.' })
+  events: AuditEventDto[];
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+    example: '942',
+  })
+  nextCursor: string | null;
 }
 
 export function mapAuditEvent(e: AuditEvent): AuditEventDto {

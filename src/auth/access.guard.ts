@@ -1,5 +1,8 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { APP_CONFIG } from '../config/app-config.token.js';
+import type { AppConfig } from '../config/environment.js';
 import { Reflector } from '@nestjs/core';
 import { AppError } from '../common/app-error.js';
 import {
@@ -32,6 +35,7 @@ export class AccessGuard implements CanActivate {
     private readonly sessions: SessionsService,
     private readonly partners: PartnersService,
     @Inject(COUNTER_STORE) private readonly counters: CounterStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,6 +45,19 @@ export class AccessGuard implements CanActivate {
     ]);
     if (access?.kind === 'public') return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (access?.kind === 'metrics') {
+      const expected = this.config.metricsToken;
+      if (expected === undefined) {
+        if (this.config.production) throw new AppError('not_found', 404, 'Not found.');
+        return true;
+      }
+      const given = Buffer.from(bearer(request) ?? '');
+      const want = Buffer.from(expected);
+      if (given.length !== want.length || !timingSafeEqual(given, want)) {
+        throw new AppError('unauthenticated', 401, 'A valid metrics token is required.');
+      }
+      return true;
+    }
     if (access?.kind === 'partner') {
       const token = bearer(request);
       const partner = token?.startsWith('tpk_') ? await this.partners.authenticate(token) : null;

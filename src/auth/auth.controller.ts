@@ -1,14 +1,24 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.js';
 import { AnyStaff, CurrentStaff, Public, StaffIp } from '../common/auth/access.decorators.js';
 import type { StaffPrincipal } from '../common/auth/roles.js';
-import { ChangePasswordDto, LoginDto, type MeDto, type SessionDto } from './auth.dto.js';
+import { ApiErrorResponses, JSON_BODY_ERRORS } from '../common/openapi/error-responses.js';
+import { ApiJsonBody } from '../common/openapi/request-bodies.js';
+import { ChangePasswordDto, LoginDto, MeDto, SessionDto } from './auth.dto.js';
 import { Login } from './login.use-case.js';
 import { SessionsService } from './sessions.service.js';
 import { actingStaff, UsersService } from './users.service.js';
 
+@ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {
   constructor(
@@ -20,6 +30,40 @@ export class AuthController {
   ) {}
 
   /** Staff login: username, password and TOTP code. Staff addresses are audited. */
+  @ApiOperation({
+    operationId: 'Auth_login',
+    summary: 'Log in (staff)',
+    description:
+      'Username, password and TOTP code give a session token (`staff` scheme). Logins, failed ' +
+      'ones included, are audited with the address. After a one-time password, ' +
+      '`mustChangePassword` is true and only `POST /v1/auth/password` is allowed.',
+  })
+  @ApiJsonBody(LoginDto, {
+    login: {
+      summary: 'Password and TOTP code',
+      value: {
+        username: 'a.analyst',
+        password: 'violet-harbour-quantum-47-tangerine',
+        totp: '492039',
+      },
+    },
+  })
+  @ApiCreatedResponse({ type: SessionDto, description: 'A new session.' })
+  @ApiErrorResponses(
+    ...JSON_BODY_ERRORS,
+    {
+      status: 401,
+      description:
+        'Unauthenticated (`unauthenticated`): unknown user, wrong password, wrong or reused ' +
+        'code, or a disabled account; all get the same answer after the same work.',
+      example: { code: 'unauthenticated', message: 'Invalid username, password or code.' },
+    },
+    {
+      status: 429,
+      description: 'Also `rate_limited` after 5 failed logins per minute for this account.',
+      example: { code: 'rate_limited', message: 'Too many failed logins; try again later.' },
+    },
+  )
   @Public()
   @Post('sessions')
   @HttpCode(201)
@@ -27,6 +71,8 @@ export class AuthController {
     return this.login.execute(body, ip);
   }
 
+  @ApiOperation({ summary: 'Log out', description: 'Ends this session (audited).' })
+  @ApiNoContentResponse({ description: 'The session has ended.' })
   @AnyStaff({ duringPasswordChange: true })
   @Delete('sessions/current')
   @HttpCode(204)
@@ -42,6 +88,8 @@ export class AuthController {
     });
   }
 
+  @ApiOperation({ summary: 'Who am I', description: 'The signed-in staff member.' })
+  @ApiOkResponse({ type: MeDto, description: "The session's user." })
   @AnyStaff({ duringPasswordChange: true })
   @Get('me')
   me(@CurrentStaff() me: StaffPrincipal): MeDto {
@@ -52,6 +100,33 @@ export class AuthController {
   }
 
   /** Replace the password (required after a one-time password). Other sessions end. */
+  @ApiOperation({
+    summary: 'Change password',
+    description:
+      'Replaces the password (required after a one-time password). Other sessions of the ' +
+      'user end; this one stays.',
+  })
+  @ApiJsonBody(ChangePasswordDto, {
+    change: {
+      summary: 'Replace a one-time password',
+      value: {
+        currentPassword: 'Xk4-one-time-Q9',
+        newPassword: 'violet-harbour-quantum-47-tangerine',
+      },
+    },
+  })
+  @ApiNoContentResponse({ description: 'Changed.' })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, {
+    status: 400,
+    description:
+      'Bad request: `validation_failed`, also when `currentPassword` is wrong or `newPassword` ' +
+      'is too weak (`details` says why), or `malformed_json`.',
+    example: {
+      code: 'validation_failed',
+      message: 'The new password is not acceptable.',
+      details: [{ field: 'newPassword', problem: 'must be at least 14 characters long' }],
+    },
+  })
   @AnyStaff({ duringPasswordChange: true })
   @Post('password')
   @HttpCode(204)

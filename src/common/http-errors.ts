@@ -82,6 +82,17 @@ export function mapError(err: unknown): MappedError {
       : (CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad_request'));
     return { status, body: errorBody(code, SAFE_MESSAGES[code]) };
   }
+  // The database is down or restarting: say so (503, retry), never a 201 or a 500.
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      body: errorBody(
+        'unavailable',
+        'The database is unavailable; nothing was stored. Retry shortly.',
+      ),
+      retryAfterSeconds: 5,
+    };
+  }
   // Errors of Fastify plugins thrown inside handlers (multipart limits, bad multipart bodies).
   const plugin = err as { statusCode?: unknown; code?: unknown };
   if (
@@ -106,4 +117,32 @@ function stackWithoutMessage(err: Error): string | undefined {
     ?.split('\n')
     .filter((line) => line.trimStart().startsWith('at '))
     .join('\n');
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const driverCode = typeof e?.driverError?.code === 'string' ? e.driverError.code : undefined;
+  if ((code && UNAVAILABLE_CODES.has(code)) || (driverCode && UNAVAILABLE_CODES.has(driverCode)))
+    return true;
+  // TypeORM releases a transaction's runner when its connection dies.
+  if ((err as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
+    message,
+  );
 }

@@ -125,6 +125,11 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'])
   BACKGROUND_JOBS?: 'true' | 'false';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'METRICS_TOKEN must be at least 24 characters long' })
+  METRICS_TOKEN?: string;
 }
 
 export interface AppConfig {
@@ -158,6 +163,8 @@ export interface AppConfig {
   publicRateLimit: number;
   /** Closed tips are purged this many days after closing (never under legal hold). */
   retentionDays: number;
+  /** Bearer token for GET /metrics; unset: open in development, closed in production. */
+  metricsToken?: string;
   /** Run pg-boss workers (retention) in this instance. */
   backgroundJobs: boolean;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
@@ -289,6 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     publicRateLimit: vars.PUBLIC_RATE_LIMIT ?? 60,
     retentionDays: vars.RETENTION_DAYS ?? 90,
     backgroundJobs: (vars.BACKGROUND_JOBS ?? 'true') === 'true',
+    metricsToken: vars.METRICS_TOKEN,
     attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
     uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
   };

@@ -1,5 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/access.decorators.js';
+import { IntakeKeysResponseModel } from '../common/openapi/models.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import type { RecipientKey } from './openpgp.js';
 
@@ -23,11 +25,19 @@ function mapIntakeKey(key: RecipientKey): IntakeKeyDto {
   };
 }
 
+@ApiTags('intake-keys')
 @Controller('v1/intake-keys')
 export class IntakeKeysController {
   constructor(private readonly keyRing: IntakeKeyRing) {}
 
   /** The public keys every tip is encrypted to, so submitters can verify them out of band. */
+  @ApiOperation({
+    summary: 'The active intake keys',
+    description:
+      'The OpenPGP public keys every tip is encrypted to, so that submitters can verify them ' +
+      'out of band.',
+  })
+  @ApiOkResponse({ type: IntakeKeysResponseModel, description: 'Every active key.' })
   @Public()
   @Get()
   list(): IntakeKeysResponseDto {

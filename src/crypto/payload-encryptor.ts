@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import type { EncryptTask } from './encrypt.worker.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { encryptToRecipients } from './openpgp.js';
 
 export interface EncryptedPayload {
@@ -34,6 +35,7 @@ export class PayloadEncryptor implements OnApplicationShutdown {
   constructor(
     private readonly keyRing: IntakeKeyRing,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     if (config.encryptionThreads > 0) {
       this.pool = new Piscina({
@@ -49,12 +51,14 @@ export class PayloadEncryptor implements OnApplicationShutdown {
     const recipients = this.keyRing.active();
     if (recipients.length === 0) throw new IntakeUnavailableError();
     const fingerprints = recipients.map((k) => k.fingerprint);
+    const stop = this.metrics.encryptionDuration.startTimer();
     const ciphertext = this.pool
       ? await this.pool.run({
           plaintext,
           keys: recipients.map((k) => ({ fingerprint: k.fingerprint, armored: k.armored })),
         })
       : await encryptToRecipients(plaintext, recipients);
+    stop();
     return { ciphertext, fingerprints };
   }
 

@@ -105,6 +105,7 @@ async function waitForConnection(url: string, timeoutMs = 10_000): Promise<void>
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (line: string) => void = () => undefined,
+  fixedPort?: number,
 ): Promise<EmbeddedDatabase> {
   const pgDir = join(dataDir, 'pg');
   const statePath = join(dataDir, 'pg.json');
@@ -136,7 +137,7 @@ export async function startEmbeddedPostgres(
     return { url, startedHere: false, stop: () => Promise.resolve() };
   }
 
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const output: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir: pgDir,

@@ -1,8 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import { Public } from '../common/auth/access.decorators.js';
+import { ApiErrorResponses } from '../common/openapi/error-responses.js';
+import { HealthModel } from '../common/openapi/models.js';
 import { IntakeKeyRing } from '../crypto/intake-key-ring.js';
 
 export interface HealthDto {
@@ -10,6 +13,7 @@ export interface HealthDto {
   checks?: { database: 'ok'; intakeKeys: number };
 }
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -18,6 +22,8 @@ export class HealthController {
   ) {}
 
   /** The process is up and its event loop turns. */
+  @ApiOperation({ summary: 'Liveness', description: 'The process is up and its event loop turns.' })
+  @ApiOkResponse({ type: HealthModel, description: 'Alive.', example: { status: 'ok' } })
   @Public()
   @Get('live')
   live(): HealthDto {
@@ -25,6 +31,24 @@ export class HealthController {
   }
 
   /** Ready to take tips: the database answers and at least one intake key is valid. */
+  @ApiOperation({
+    summary: 'Readiness',
+    description: 'Ready to take tips: the database answers and at least one intake key is valid.',
+  })
+  @ApiOkResponse({
+    type: HealthModel,
+    description: 'Ready.',
+    example: { status: 'ok', checks: { database: 'ok', intakeKeys: 1 } },
+  })
+  @ApiErrorResponses({
+    status: 503,
+    description: 'Not ready (`unavailable`); `details` lists the problems.',
+    example: {
+      code: 'unavailable',
+      message: 'Not ready.',
+      details: [{ problem: 'no valid intake key' }],
+    },
+  })
   @Public()
   @Get('ready')
   async ready(): Promise<HealthDto> {

@@ -88,5 +88,4 @@ export class IdempotencyStore {
       [partnerId, key],
     );
   }
-
 }

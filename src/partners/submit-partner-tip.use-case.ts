@@ -9,6 +9,7 @@ import { canonicalJson } from '../common/canonical-json.js';
 import { errorBody } from '../common/error-body.js';
 import { KeyError, verifyDetached } from '../crypto/openpgp.js';
 import { PayloadEncryptor } from '../crypto/payload-encryptor.js';
+import { Metrics } from '../metrics/metrics.service.js';
 import { TIP_PAYLOAD_SCHEMA } from '../tips/intake/submit-tip.use-case.js';
 import { generateTipReference } from '../tips/tip-reference.js';
 import { DuplicateReferenceError, TipsRepository } from '../tips/tips.repository.js';
@@ -42,6 +43,7 @@ export class SubmitPartnerTip {
     private readonly partners: PartnersService,
     private readonly encryptor: PayloadEncryptor,
     private readonly idempotency: IdempotencyStore,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute(
@@ -191,6 +193,7 @@ export class SubmitPartnerTip {
           );
           await this.idempotency.complete(m, partner.partnerId, idempotencyKey, 201, response);
         });
+        this.metrics.tipsAccepted.inc({ channel: 'partner', category: input.category });
         return response;
       } catch (err) {
         if (err instanceof DuplicateReferenceError && attempt < 5) continue;

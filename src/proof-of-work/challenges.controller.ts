@@ -1,7 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/access.decorators.js';
+import { ChallengeModel } from '../common/openapi/models.js';
 import { ProofOfWork, type ChallengeDto } from './proof-of-work.service.js';
 
+@ApiTags('intake')
 @Controller('v1/challenges')
 export class ChallengesController {
   constructor(private readonly pow: ProofOfWork) {}
@@ -11,6 +14,15 @@ export class ChallengesController {
    * with SHA-256(challenge ":" counter) starting with `difficulty` zero bits,
    * then send `X-Tipline-Pow: <challenge>:<counter>`. Difficulty 0: not required.
    */
+  @ApiOperation({
+    summary: 'Get a proof-of-work challenge',
+    description:
+      'A signed challenge, valid 10 minutes, usable once, for `POST /v1/tips` and ' +
+      '`POST /v1/follow-ups/messages`. Find a decimal counter such that ' +
+      'SHA-256(challenge ":" counter) starts with `difficulty` zero bits, then send ' +
+      '`X-Tipline-Pow: <challenge>:<counter>`. Difficulty 0: no proof of work is required.',
+  })
+  @ApiOkResponse({ type: ChallengeModel, description: 'A fresh challenge.' })
   @Public()
   @Get()
   issue(): ChallengeDto {

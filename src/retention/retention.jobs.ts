@@ -9,6 +9,7 @@ import { PgBoss } from 'pg-boss';
 import { APP_CONFIG, DATABASE_URL } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import { Retention } from './retention.service.js';
+import { Metrics } from '../metrics/metrics.service.js';
 
 export const RETENTION_QUEUE = 'retention-purge';
 /** Every 15 minutes; pg-boss makes one instance run each occurrence. */
@@ -25,6 +26,7 @@ export class RetentionJobs implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
     private readonly retention: Retention,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,7 +38,13 @@ export class RetentionJobs implements OnApplicationBootstrap, OnApplicationShutd
     await boss.schedule(RETENTION_QUEUE, RETENTION_CRON);
     await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
       this.runs++;
-      await this.retention.purgeDue();
+      try {
+        await this.retention.purgeDue();
+        this.metrics.jobRuns.inc({ job: RETENTION_QUEUE, outcome: 'ok' });
+      } catch (err) {
+        this.metrics.jobRuns.inc({ job: RETENTION_QUEUE, outcome: 'failed' });
+        throw err;
+      }
     });
     this.boss = boss;
   }

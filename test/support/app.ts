@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp } from 'node:fs/promises';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.factory.js';
@@ -43,6 +44,13 @@ export async function startTestApp(
     BACKGROUND_JOBS: 'false',
     ...env,
   });
+  // Test files share one database: start without keys an earlier file added through the admin API.
+  const client = new pg.Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  await client
+    .query('UPDATE intake_key SET retired_at = now() WHERE retired_at IS NULL')
+    .catch(() => undefined); // the table does not exist before the first app migrates
+  await client.end();
   const { keys } = await loadIntakeKeys(config);
   const keyRing = new IntakeKeyRing(keys);
   const app = await createApp({

@@ -33,6 +33,8 @@ export function run(
       clearTimeout(timer);
       resolvePromise({ code, stdout: Buffer.concat(out), stderr: err });
     });
+    // A child that exits without reading its input (gpg --version) must not fail the test.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }

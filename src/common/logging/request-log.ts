@@ -8,12 +8,18 @@ import type { AuthenticatedRequest } from '../auth/access.decorators.js';
  * add who made them; partner requests the partner. Nothing about public
  * callers: no address, user agent, referrer, body or query, ever.
  */
-export function registerRequestLog(fastify: FastifyInstance, logger: Logger): void {
+export function registerRequestLog(
+  fastify: FastifyInstance,
+  logger: Logger,
+  observe?: (method: string, route: string, status: number, seconds: number) => void,
+): void {
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
     const r = request as AuthenticatedRequest;
+    const route = request.routeOptions.url ?? '(unmatched)';
+    observe?.(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     const line: Record<string, unknown> = {
       method: request.method,
-      route: request.routeOptions.url ?? '(unmatched)',
+      route,
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
     };

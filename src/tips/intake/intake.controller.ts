@@ -1,12 +1,24 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Public } from '../../common/auth/access.decorators.js';
+import { ApiErrorResponses, INTAKE_UNAVAILABLE } from '../../common/openapi/error-responses.js';
+import {
+  ApiJsonOrMultipart,
+  jsonOrMultipartBody,
+  jsonOrMultipartErrors,
+} from '../../common/openapi/request-bodies.js';
 import { RequiresProofOfWork } from '../../common/auth/proof-of-work.decorator.js';
 import { AttachmentWriter } from '../attachments/attachment-writer.js';
 import { readMultipart, validateBody } from '../attachments/multipart.js';
-import { SubmitPublicTipDto, type SubmitTipResponseDto } from './submit-tip.dto.js';
+import {
+  SUBMIT_PUBLIC_TIP_EXAMPLE,
+  SubmitPublicTipDto,
+  SubmitTipResponseDto,
+} from './submit-tip.dto.js';
 import { SubmitTip } from './submit-tip.use-case.js';
 
+@ApiTags('intake')
 @Controller('v1/tips')
 export class IntakeController {
   constructor(
@@ -18,6 +30,28 @@ export class IntakeController {
    * Anonymous submission: JSON, or multipart/form-data with a `tip` JSON part
    * and up to 10 files. 201 only after the tip (and its files) are committed.
    */
+  @ApiOperation({
+    summary: 'Submit a tip',
+    description:
+      'Anonymous submission. `category` and `submitterUrgency` are stored in clear for triage; ' +
+      'everything else (and every file) is encrypted with OpenPGP on arrival. `201` only after ' +
+      'the tip and its files are committed. Keep the `receipt`: it is shown once, and it is ' +
+      'the only way to follow up (`/v1/follow-ups`).',
+    requestBody: jsonOrMultipartBody({
+      model: SubmitPublicTipDto,
+      part: 'tip',
+      description:
+        'JSON (`SubmitPublicTipDto`, at most 1 MiB, unknown fields refused), or ' +
+        '`multipart/form-data`: a `tip` part holding that JSON first, then up to 10 files.',
+      examples: { tip: { summary: 'A cyber tip', value: SUBMIT_PUBLIC_TIP_EXAMPLE } },
+    }),
+  })
+  @ApiJsonOrMultipart(SubmitPublicTipDto)
+  @ApiCreatedResponse({
+    type: SubmitTipResponseDto,
+    description: 'Stored, encrypted. The receipt is in this response only.',
+  })
+  @ApiErrorResponses(...jsonOrMultipartErrors('tip'), INTAKE_UNAVAILABLE)
   @Public()
   @RequiresProofOfWork()
   @Post()

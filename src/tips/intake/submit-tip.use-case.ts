@@ -7,6 +7,7 @@ import { canonicalJson } from '../../common/canonical-json.js';
 import { IntakeKeyRing } from '../../crypto/intake-key-ring.js';
 import type { RecipientKey } from '../../crypto/openpgp.js';
 import { PayloadEncryptor } from '../../crypto/payload-encryptor.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { generateReceipt, ReceiptHasher } from '../../crypto/receipts.js';
 import { createSubmitterKey } from '../../crypto/submitter-keys.js';
 import type { WrittenAttachment } from '../attachments/attachment-writer.js';
@@ -51,6 +52,7 @@ export class SubmitTip {
     private readonly keyRing: IntakeKeyRing,
     private readonly receipts: ReceiptHasher,
     private readonly tips: TipsRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute(
@@ -83,6 +85,7 @@ export class SubmitTip {
         const tip = await this.build(base, input, []);
         try {
           await this.tips.insert(tip);
+          this.metrics.tipsAccepted.inc({ channel: 'public', category: input.category });
           return { reference: tip.reference, receipt, status: 'received' };
         } catch (err) {
           if (err instanceof DuplicateReferenceError && attempt < MAX_REFERENCE_ATTEMPTS) continue;
@@ -104,6 +107,7 @@ export class SubmitTip {
         try {
           await this.tips.insert(tip, runner.manager);
           await runner.commitTransaction();
+          this.metrics.tipsAccepted.inc({ channel: 'public', category: input.category });
           return { reference: tip.reference, receipt, status: 'received' };
         } catch (err) {
           if (err instanceof DuplicateReferenceError && attempt < MAX_REFERENCE_ATTEMPTS) {

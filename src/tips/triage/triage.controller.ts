@@ -11,11 +11,26 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { MessagesRepository } from '../messages.repository.js';
 import { AppError } from '../../common/app-error.js';
 import { CurrentStaff, Roles, StaffIp } from '../../common/auth/access.decorators.js';
 import type { StaffPrincipal } from '../../common/auth/roles.js';
+import { EX } from '../../common/openapi/examples.js';
+import {
+  ApiErrorResponses,
+  INTAKE_UNAVAILABLE,
+  JSON_BODY_ERRORS,
+  type ErrorResponseSpec,
+} from '../../common/openapi/error-responses.js';
+import { ApiJsonBody } from '../../common/openapi/request-bodies.js';
 import { NotesRepository } from '../notes.repository.js';
 import { TipsRepository } from '../tips.repository.js';
 import { ListTips } from './list-tips.query.js';
@@ -24,15 +39,16 @@ import { TipContent } from './tip-content.use-case.js';
 import {
   AddNoteDto,
   ListTipsQuery,
+  MessageDto,
+  MessageListDto,
+  NoteListDto,
+  NoteRefDto,
+  PayloadDto,
   ReplyDto,
-  type MessageDto,
+  TipDetailDto,
+  TipListDto,
+  TipSummaryDto,
   UpdateTipDto,
-  type NoteDto,
-  type NoteRefDto,
-  type PayloadDto,
-  type TipDetailDto,
-  type TipListDto,
-  type TipSummaryDto,
 } from './triage.dto.js';
 import { UpdateTip } from './update-tip.use-case.js';
 
@@ -40,7 +56,22 @@ const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
 });
 
+const TipIdParam = (): MethodDecorator =>
+  ApiParam({
+    name: 'id',
+    format: 'uuid',
+    description: "The tip's id (not its reference); anything else is `404`.",
+    example: EX.uuid,
+  });
+
+const NO_SUCH_TIP: ErrorResponseSpec = {
+  status: 404,
+  description: 'No such tip (`not_found`).',
+  example: { code: 'not_found', message: 'No such tip.' },
+};
+
 /** The analysts' queue. Admins and auditors have no route here. */
+@ApiTags('triage')
 @Controller('v1/triage/tips')
 export class TriageController {
   constructor(
@@ -52,12 +83,37 @@ export class TriageController {
     private readonly messages: MessagesRepository,
   ) {}
 
+  @ApiOperation({
+    summary: 'List the queue',
+    description:
+      'Triage metadata only (tip content stays encrypted). Filters combine with AND; a ' +
+      'list filter matches any of its values. Keyset pagination: pass `nextCursor` as `cursor`.',
+  })
+  @ApiOkResponse({ type: TipListDto, description: 'A page of tips.' })
+  @ApiErrorResponses({
+    status: 400,
+    description:
+      'Bad request (`validation_failed`): a bad filter, or a `cursor` from another listing ' +
+      'or sort order.',
+    example: {
+      code: 'validation_failed',
+      message: 'The query is invalid.',
+      details: [{ field: 'cursor', problem: 'is not a cursor from this listing and sort order' }],
+    },
+  })
   @Roles('analyst', 'lead')
   @Get()
   list(@Query() query: ListTipsQuery, @CurrentStaff() me: StaffPrincipal): Promise<TipListDto> {
     return this.listTips.execute(query, me);
   }
 
+  @ApiOperation({
+    summary: 'Show a tip',
+    description: 'Metadata, the list of notes and attachments, and counts. No content.',
+  })
+  @TipIdParam()
+  @ApiOkResponse({ type: TipDetailDto, description: 'The tip.' })
+  @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id')
   async show(@Param('id', uuid) id: string): Promise<TipDetailDto> {
@@ -83,6 +139,57 @@ export class TriageController {
     };
   }
 
+  @ApiOperation({
+    summary: 'Update triage metadata',
+    description:
+      'Send the `version` you read and only the fields to change. Workflow: `new -> triaging ' +
+      '-> escalated | actioned | no_action -> closed`, and `duplicate` (with `duplicateOf`) ' +
+      'from any open state. Only leads close tips, set `legalHold` or assign others; an ' +
+      'analyst may claim an unassigned tip or release their own. Audited with old and new values.',
+  })
+  @TipIdParam()
+  @ApiJsonBody(UpdateTipDto, {
+    claim: {
+      summary: 'Claim and start triage',
+      value: { version: 1, status: 'triaging', assigneeId: 'me' },
+    },
+    escalate: {
+      summary: 'Escalate with severity and tags',
+      value: { version: 2, status: 'escalated', priority: 'P1', severity: 1, tags: ['phishing'] },
+    },
+    duplicate: {
+      summary: 'Mark as a duplicate',
+      value: { version: 3, status: 'duplicate', duplicateOf: EX.otherUuid },
+    },
+  })
+  @ApiOkResponse({ type: TipSummaryDto, description: 'The tip after the change (new `version`).' })
+  @ApiErrorResponses(
+    ...JSON_BODY_ERRORS,
+    {
+      status: 403,
+      description:
+        'Also `forbidden` when an analyst closes a tip, sets `legalHold`, or assigns or ' +
+        'releases a tip that is not theirs.',
+    },
+    NO_SUCH_TIP,
+    {
+      status: 409,
+      description:
+        'Conflict: `version_conflict` (the tip changed since you read it: reload) or ' +
+        '`invalid_transition` (the workflow does not allow this status change).',
+      example: {
+        code: 'version_conflict',
+        message: 'The tip changed since you read it (now version 4); reload and try again.',
+      },
+    },
+    {
+      status: 422,
+      description:
+        'Unprocessable (`unprocessable`): `duplicateOf` names no tip or this tip, `duplicate` ' +
+        'without `duplicateOf`, or the assignee is not an active analyst or lead.',
+      example: { code: 'unprocessable', message: 'duplicateOf names no tip.' },
+    },
+  )
   @Roles('analyst', 'lead')
   @Patch(':id')
   update(
@@ -95,6 +202,15 @@ export class TriageController {
   }
 
   /** The armored ciphertext, for decryption on the analyst's machine. Audited. */
+  @ApiOperation({
+    summary: "The tip's ciphertext",
+    description:
+      "The armored OpenPGP message, for decryption on the analyst's machine " +
+      '(`tipctl decrypt`). Audited.',
+  })
+  @TipIdParam()
+  @ApiOkResponse({ type: PayloadDto, description: 'The ciphertext.' })
+  @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id/payload')
   payload(
@@ -105,17 +221,37 @@ export class TriageController {
     return this.content.payload(id, me, ip);
   }
 
+  @ApiOperation({
+    summary: 'Read the notes',
+    description: 'Every internal note, as armored ciphertext. Audited.',
+  })
+  @TipIdParam()
+  @ApiOkResponse({ type: NoteListDto, description: 'The notes, oldest first.' })
+  @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id/notes')
   async listNotes(
     @Param('id', uuid) id: string,
     @CurrentStaff() me: StaffPrincipal,
     @StaffIp() ip: string,
-  ): Promise<{ notes: NoteDto[] }> {
+  ): Promise<NoteListDto> {
     return { notes: await this.content.listNotes(id, me, ip) };
   }
 
   /** An internal note, encrypted on arrival to the intake keys. */
+  @ApiOperation({
+    summary: 'Add a note',
+    description: 'An internal note, encrypted to the intake keys on arrival. Audited.',
+  })
+  @TipIdParam()
+  @ApiJsonBody(AddNoteDto, {
+    note: {
+      summary: 'A note',
+      value: { body: 'Domain registered with the same e-mail as case TIP-3H8P-K2QW.' },
+    },
+  })
+  @ApiCreatedResponse({ type: NoteRefDto, description: 'Stored, encrypted.' })
+  @ApiErrorResponses(...JSON_BODY_ERRORS, NO_SUCH_TIP, INTAKE_UNAVAILABLE)
   @Roles('analyst', 'lead')
   @Post(':id/notes')
   @HttpCode(201)
@@ -129,6 +265,30 @@ export class TriageController {
   }
 
   /** A reply only the submitter (with the receipt) and the analysts can read. */
+  @ApiOperation({
+    summary: 'Reply to the submitter',
+    description:
+      'A reply only the submitter (with the receipt) and the analysts can read: sealed to ' +
+      "the tip's reply key and encrypted to the intake keys. Audited.",
+  })
+  @TipIdParam()
+  @ApiJsonBody(ReplyDto, {
+    reply: {
+      summary: 'A question',
+      value: { body: 'Thank you. Can you say when you first saw the page?' },
+    },
+  })
+  @ApiCreatedResponse({ type: MessageDto, description: 'Stored, encrypted.' })
+  @ApiErrorResponses(
+    ...JSON_BODY_ERRORS,
+    NO_SUCH_TIP,
+    {
+      status: 409,
+      description: 'The submitter did not accept replies on this tip (`conflict`).',
+      example: { code: 'conflict', message: 'The submitter did not accept replies on this tip.' },
+    },
+    INTAKE_UNAVAILABLE,
+  )
   @Roles('analyst', 'lead')
   @Post(':id/replies')
   @HttpCode(201)
@@ -142,17 +302,55 @@ export class TriageController {
   }
 
   /** The conversation with the submitter, as ciphertext. Audited. */
+  @ApiOperation({
+    summary: 'Read the conversation',
+    description: 'Messages and replies with the submitter, as armored ciphertext. Audited.',
+  })
+  @TipIdParam()
+  @ApiOkResponse({ type: MessageListDto, description: 'The messages, oldest first.' })
+  @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id/messages')
   async listMessages(
     @Param('id', uuid) id: string,
     @CurrentStaff() me: StaffPrincipal,
     @StaffIp() ip: string,
-  ): Promise<{ messages: MessageDto[] }> {
+  ): Promise<MessageListDto> {
     return { messages: await this.content.listMessages(id, me, ip) };
   }
 
   /** An attachment's OpenPGP ciphertext, streamed. Audited. */
+  @ApiOperation({
+    summary: 'Download an attachment',
+    description:
+      "The attachment's binary OpenPGP ciphertext, streamed. Its name, type, size and SHA-256 " +
+      'are inside the encrypted envelope. Audited.',
+  })
+  @TipIdParam()
+  @ApiParam({
+    name: 'n',
+    schema: { type: 'integer', minimum: 1 },
+    description: 'The attachment number (`attachments[].n` of the tip).',
+    example: 1,
+  })
+  @ApiOkResponse({
+    description: 'The ciphertext (binary OpenPGP message).',
+    headers: {
+      'Content-Disposition': {
+        description: '`attachment; filename="<tip id>-<n>.pgp"`',
+        schema: { type: 'string' },
+      },
+      'Content-Length': { schema: { type: 'integer', minimum: 0 } },
+    },
+    content: {
+      'application/pgp-encrypted': { schema: { type: 'string', format: 'binary' } },
+    },
+  })
+  @ApiErrorResponses({
+    status: 404,
+    description: 'No such tip or attachment (`not_found`).',
+    example: { code: 'not_found', message: 'No such attachment.' },
+  })
   @Roles('analyst', 'lead')
   @Get(':id/attachments/:n')
   async attachment(
