@@ -31,9 +31,9 @@ describe('retention', () => {
       .post('/v1/tips')
       .send({ category: 'proliferation', submitterUrgency: 'weeks', narrative: 'old case' })
       .expect(201);
-    const [{ id }] = await q<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [
-      res.body.reference,
-    ]);
+    const id = (
+      await q<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [res.body.reference])
+    )[0]!.id;
     await request(a.server)
       .patch(`/v1/triage/tips/${id}`)
       .set(...bearer(lead))

@@ -92,6 +92,14 @@ export function verifySolution(
 
 /** The client's side (tipctl and tests): try counters until the hash has enough zero bits. */
 export function solve(token: string, difficulty: number): string {
+  if (
+    typeof token !== 'string' ||
+    !Number.isInteger(difficulty) ||
+    difficulty < 0 ||
+    difficulty > 32
+  ) {
+    throw new RangeError('solve needs a challenge and a difficulty of 0 to 32 bits');
+  }
   for (let counter = 0; ; counter++) {
     if (leadingZeroBits(solutionHash(token, String(counter))) >= difficulty) return String(counter);
   }
