@@ -50,7 +50,7 @@ describe('retention', () => {
       .send({ version: 3, status: 'closed', legalHold })
       .expect(200);
     return {
-      id: id!,
+      id,
       reference: res.body.reference as string,
       receipt: res.body.receipt as string,
       purgeAfter: closed.body.purgeAfter as string,
