@@ -1040,6 +1040,121 @@ async function main() {
       });
     }
 
+    // ---- 7: a 100 MiB attachment: peak RSS growth ------------------------------
+    const procMemKiB = async (pid) => {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)[1]);
+      return { rss: field('VmRSS'), peak: field('VmHWM') };
+    };
+    const uploadMiB = async (mib) => {
+      const boundary = 'benchboundary';
+      const head = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="tip"\r\n\r\n${tipBody}` +
+          `\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      );
+      const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+      const block = randomBytes(1024 * 1024);
+      const target = new URL('/v1/tips', service.url);
+      const { request } = await import('node:http');
+      return new Promise((resolve, reject) => {
+        const req = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: target.pathname,
+            method: 'POST',
+            headers: {
+              'content-type': `multipart/form-data; boundary=${boundary}`,
+              'content-length': String(head.length + mib * block.length + tail.length),
+            },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode));
+          },
+        );
+        req.on('error', reject);
+        req.write(head);
+        let sent = 0;
+        const pump = () => {
+          while (sent < mib) {
+            sent++;
+            if (!req.write(block)) return void req.once('drain', pump);
+          }
+          req.end(tail);
+        };
+        pump();
+      });
+    };
+    if (setupOk) {
+      await step('7 attachment', async () => {
+        const pid = service.child.pid;
+        if ((await uploadMiB(1)) !== 201) throw new Error('a 1 MiB warm-up upload was refused');
+        const growth = [];
+        const times = [];
+        for (let i = 0; i < (CFG.mode === 'quick' ? 1 : 3); i++) {
+          // Reset the kernel's peak-RSS mark (VmHWM) to the current RSS, so the peak
+          // measured is this upload's, not the intake load's before it.
+          await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => undefined);
+          const before = await procMemKiB(pid);
+          const t = performance.now();
+          const status = await uploadMiB(100);
+          times.push(performance.now() - t);
+          if (status !== 201) throw new Error(`the 100 MiB upload answered ${status}`);
+          const after = await procMemKiB(pid);
+          growth.push((after.peak - before.rss) / 1024);
+          log(
+            `  100 MiB upload: RSS before ${fmt(before.rss / 1024, 1)} MiB, peak after ${fmt(after.peak / 1024, 1)} MiB`,
+          );
+        }
+        const first = median(growth);
+        results.steps.attachment = { peakGrowthMiB: growth, uploadMs: times };
+        row(
+          '7 attachment',
+          `100 MiB upload: peak RSS growth (median of ${growth.length}; peak mark reset before each)`,
+          `${fmt(first, 1)} MiB; ${fmt(100 / (median(times) / 1000), 1)} MiB/s`,
+          '< 64 MiB',
+          verdict(first < 64),
+        );
+      });
+    }
+
+    // ---- 8: memory soak: two consecutive intake loads -------------------------
+    if (setupOk && intake.rounds.length > 0) {
+      await step('8 soak', async () => {
+        const seconds = CFG.mode === 'quick' ? 8 : 60;
+        const pid = service.child.pid;
+        const rss = [];
+        for (let i = 1; i <= 2; i++) {
+          const r = summarize(
+            await cannon({
+              url: `${service.url}/v1/tips`,
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: tipBody,
+              duration: seconds,
+            }),
+            '201',
+          );
+          await sleep(1000);
+          const mem = await procMemKiB(pid);
+          rss.push(mem.rss / 1024);
+          log(
+            `  soak load ${i}: ${fmt(r.okPerSec)} tips/s for ${seconds} s, non-2xx ${r.non2xx}; RSS after ${fmt(mem.rss / 1024, 1)} MiB`,
+          );
+        }
+        const change = (rss[1] - rss[0]) / rss[0];
+        results.steps.soak = { seconds, rssMiB: rss, change };
+        row(
+          '8 soak',
+          `RSS after a second ${seconds} s intake load vs after the first`,
+          `${fmt(rss[0], 1)} -> ${fmt(rss[1], 1)} MiB (${change >= 0 ? '+' : ''}${fmt(change * 100, 1)} %)`,
+          'within 10 %',
+          verdict(Math.abs(change) <= 0.1),
+        );
+      });
+    }
+
     // ---- intake row check (all runs) -------------------------------------------
     if (intake.rowChecks.length > 0) {
       const exact = intake.rowChecks.filter((c) => c.exact);
@@ -1477,13 +1592,6 @@ async function main() {
         );
       });
     }
-    row(
-      '-',
-      '100 MiB attachment upload: peak RSS growth',
-      'n/a (not measured by this bench yet)',
-      '< 64 MiB',
-      'n/a',
-    );
   } finally {
     currentStep = 'cleanup';
     await runCleanups();
