@@ -46,7 +46,9 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     logging: false,
     applicationName: 'tipline',
     poolSize,
-    extra: { connectionTimeoutMillis: 5000 },
+    // A dead or restarting database must surface as errors (503), never as
+    // requests that wait forever and hold the pool.
+    extra: { connectionTimeoutMillis: 5000, query_timeout: 30_000, keepAlive: true },
   };
 }
 

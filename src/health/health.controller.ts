@@ -54,7 +54,11 @@ export class HealthController {
   async ready(): Promise<HealthDto> {
     const problems: string[] = [];
     try {
-      await this.dataSource.query('SELECT 1');
+      // Bounded: a saturated or stuck pool is "not ready", not a hanging probe.
+      await Promise.race([
+        this.dataSource.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+      ]);
     } catch {
       problems.push('database unreachable');
     }
