@@ -36,17 +36,7 @@ function fingerprintOf(key: openpgp.Key): string {
  * `label` names the key in errors (a path, never key material).
  */
 export async function parseRecipientKey(armored: string, label: string): Promise<RecipientKey> {
-  let key: openpgp.Key;
-  try {
-    key = await openpgp.readKey({ armoredKey: armored });
-  } catch {
-    throw new KeyError(`${label}: not an armored OpenPGP public key`);
-  }
-  if (key.isPrivate()) {
-    throw new KeyError(
-      `${label}: is a PRIVATE key; the server must only hold public keys (export the public part)`,
-    );
-  }
+  const key = await readPublicKey(armored, label);
   const fingerprint = fingerprintOf(key);
   if (await key.isRevoked()) {
     throw new KeyError(`${label}: key ${fingerprint} is revoked`);
@@ -62,8 +52,28 @@ export async function parseRecipientKey(armored: string, label: string): Promise
       `${label}: key ${fingerprint} has no valid encryption subkey (signing-only, expired or revoked)`,
     );
   }
+  return describeKey(key, expiration);
+}
+
+/** An armored public key; a private key is refused (the server holds public keys only). */
+async function readPublicKey(armored: string, label: string): Promise<openpgp.Key> {
+  let key: openpgp.Key;
+  try {
+    key = await openpgp.readKey({ armoredKey: armored });
+  } catch {
+    throw new KeyError(`${label}: not an armored OpenPGP public key`);
+  }
+  if (key.isPrivate()) {
+    throw new KeyError(
+      `${label}: is a PRIVATE key; the server must only hold public keys (export the public part)`,
+    );
+  }
+  return key;
+}
+
+function describeKey(key: openpgp.Key, expiration: Date | number | null): RecipientKey {
   return {
-    fingerprint,
+    fingerprint: fingerprintOf(key),
     version: key.keyPacket.version,
     armored: key.armor(),
     userIds: key.getUserIDs(),
@@ -190,28 +200,13 @@ export function armorMessage(ciphertext: Uint8Array): string {
 
 /** A partner's signing public key: must be able to sign (verify) now. */
 export async function parseSigningKey(armored: string, label: string): Promise<RecipientKey> {
-  let key: openpgp.Key;
-  try {
-    key = await openpgp.readKey({ armoredKey: armored });
-  } catch {
-    throw new KeyError(`${label}: not an armored OpenPGP public key`);
-  }
-  if (key.isPrivate()) throw new KeyError(`${label}: is a PRIVATE key; give the public key only`);
-  const fingerprint = fingerprintOf(key);
+  const key = await readPublicKey(armored, label);
   try {
     await key.getSigningKey();
   } catch {
-    throw new KeyError(`${label}: key ${fingerprint} cannot sign (no valid signing key)`);
+    throw new KeyError(`${label}: key ${fingerprintOf(key)} cannot sign (no valid signing key)`);
   }
-  const expiration = await key.getExpirationTime();
-  return {
-    fingerprint,
-    version: key.keyPacket.version,
-    armored: key.armor(),
-    userIds: key.getUserIDs(),
-    expiresAt: expiration instanceof Date ? expiration : null,
-    handle: key,
-  };
+  return describeKey(key, await key.getExpirationTime());
 }
 
 /**

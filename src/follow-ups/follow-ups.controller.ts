@@ -16,6 +16,8 @@ import {
   jsonOrMultipartErrors,
 } from '../common/openapi/request-bodies.js';
 import { RequiresProofOfWork } from '../common/auth/proof-of-work.decorator.js';
+import { LimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js';
+import { RECEIPT_ATTEMPTS } from './receipt-lookup.js';
 import { AttachmentWriter } from '../tips/attachments/attachment-writer.js';
 import { readMultipart, validateBody } from '../tips/attachments/multipart.js';
 import {
@@ -63,10 +65,11 @@ export class FollowUpsController {
   @ApiOkResponse({ type: CheckInResponseDto, description: 'The status and the thread.' })
   @ApiErrorResponses(...JSON_BODY_ERRORS, WRONG_RECEIPT, TOO_MANY_RECEIPTS)
   @Public()
+  @LimitPerAddress(RECEIPT_ATTEMPTS)
   @Post('status')
   @HttpCode(200)
-  status(@Body() body: CheckInDto, @Req() request: FastifyRequest): Promise<CheckInResponseDto> {
-    return this.followUps.checkIn(body.receipt, request.ip);
+  status(@Body() body: CheckInDto): Promise<CheckInResponseDto> {
+    return this.followUps.checkIn(body.receipt);
   }
 
   /** JSON `{receipt, body}`, or multipart with a `message` JSON part and up to 10 files. */
@@ -107,17 +110,15 @@ export class FollowUpsController {
     INTAKE_UNAVAILABLE,
   )
   @Public()
+  @LimitPerAddress(RECEIPT_ATTEMPTS)
   @RequiresProofOfWork()
   @Post('messages')
   @HttpCode(201)
   async message(@Req() request: FastifyRequest): Promise<FollowUpMessageResponseDto> {
     if (request.isMultipart()) {
       const upload = await readMultipart(request, 'message', FollowUpMessageDto, this.attachments);
-      return this.followUps.addMessage(upload.body, request.ip, upload.files);
+      return this.followUps.addMessage(upload.body, upload.files);
     }
-    return this.followUps.addMessage(
-      await validateBody(request.body, FollowUpMessageDto),
-      request.ip,
-    );
+    return this.followUps.addMessage(await validateBody(request.body, FollowUpMessageDto));
   }
 }

@@ -44,8 +44,8 @@ export class FollowUps {
     private readonly keyRing: IntakeKeyRing,
   ) {}
 
-  async checkIn(receipt: string, address: string): Promise<CheckInResponseDto> {
-    const tip = await this.lookup.find(receipt, address);
+  async checkIn(receipt: string): Promise<CheckInResponseDto> {
+    const tip = await this.lookup.find(receipt);
     // The private key exists in memory for this request only.
     const privateKey =
       tip.submitterWrappedKey !== null
@@ -81,10 +81,9 @@ export class FollowUps {
 
   async addMessage(
     input: FollowUpMessageDto,
-    address: string,
     files?: FileSource,
   ): Promise<FollowUpMessageResponseDto> {
-    const tip = await this.lookup.find(input.receipt, address);
+    const tip = await this.lookup.find(input.receipt);
     if (tip.status === 'closed' || tip.status === 'duplicate') {
       throw new AppError('conflict', 409, 'This tip is closed; submit a new tip instead.');
     }

@@ -1,4 +1,10 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  SetMetadata,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { createHmac } from 'node:crypto';
@@ -11,6 +17,22 @@ import type { CounterStore } from './counter-store.js';
 import { COUNTER_STORE } from './rate-limit.module.js';
 
 const WINDOW_MS = 60_000;
+
+export const ADDRESS_LIMIT_KEY = 'tipline:address-limit';
+
+export interface AddressLimit {
+  /** Counter name, e.g. `receipt`. */
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+/**
+ * A stricter per-address limit on one public route, on top of the general one
+ * (receipt guessing). Handlers never see the address: the guard counts it.
+ */
+export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
+  SetMetadata(ADDRESS_LIMIT_KEY, limit);
 
 /**
  * Per-address limit on every public route (staff and partner routes have
@@ -35,9 +57,21 @@ export class PublicRateLimitGuard implements CanActivate {
     ]);
     if (access?.kind !== 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const key = `public:${createHmac('sha256', this.secret).update(`addr:${request.ip}`).digest('base64url')}`;
-    const window = await this.counters.hit(key, WINDOW_MS);
-    if (window.count > this.config.publicRateLimit) {
+    const address = createHmac('sha256', this.secret)
+      .update(`addr:${request.ip}`)
+      .digest('base64url');
+    await this.count(`public:${address}`, WINDOW_MS, this.config.publicRateLimit);
+    const extra = this.reflector.get<AddressLimit | undefined>(
+      ADDRESS_LIMIT_KEY,
+      context.getHandler(),
+    );
+    if (extra) await this.count(`${extra.name}:${address}`, extra.windowMs, extra.limit);
+    return true;
+  }
+
+  private async count(key: string, windowMs: number, limit: number): Promise<void> {
+    const window = await this.counters.hit(key, windowMs);
+    if (window.count > limit) {
       throw new AppError(
         'rate_limited',
         429,
@@ -46,6 +80,5 @@ export class PublicRateLimitGuard implements CanActivate {
         Math.max(1, Math.ceil(window.resetMs / 1000)),
       );
     }
-    return true;
   }
 }
