@@ -73,7 +73,7 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   });
 
   // API documentation (Swagger UI at /docs, the document at /docs-json): never in production.
-  if (!runtime.config.production) await setupSwaggerUi(app);
+  if (!runtime.config.production) setupSwaggerUi(app);
 
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

@@ -64,7 +64,7 @@ export class AppModule {
           },
         }),
         CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
-        RateLimitModule.forRoot(runtime.config.redisUrl),
+        RateLimitModule.forRoot(runtime.config.redisUrl, runtime.config.publicRateLimit),
         MetricsModule,
         AuditModule,
         PartnersModule,

@@ -786,6 +786,22 @@ describe('OpenAPI document: real responses match it', () => {
     expect(live.body.openapi).toBe('3.0.3');
   });
 
+  it('serves Swagger UI at /docs outside production, with a CSP that lets it run and nothing else', async () => {
+    const page = await request(t.server).get('/docs').redirects(1).expect(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const csp = String(page.headers['content-security-policy'] ?? '');
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    for (const asset of ['/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js']) {
+      await request(t.server).get(asset).expect(200);
+    }
+    const api = await request(t.server).get('/v1/intake-keys').expect(200);
+    expect(api.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
+  });
+
   it('has exercised every documented operation with a documented success', () => {
     const missing = Object.values(DOCUMENT.paths)
       .flatMap((item) => Object.values(item))
@@ -796,9 +812,8 @@ describe('OpenAPI document: real responses match it', () => {
   });
 });
 
-// Swagger UI's assets need @fastify/static, which Jest's module runtime cannot load
-// on Node < 24.9 (an ES-module dependency): the built service is started instead.
-describe('Swagger UI (the built service)', () => {
+// Production is only reachable through the built service (it refuses test settings).
+describe('Swagger UI in production (the built service)', () => {
   let keyPath: string;
   const env = (nodeEnv: string) => ({
     NODE_ENV: nodeEnv,
@@ -811,28 +826,6 @@ describe('Swagger UI (the built service)', () => {
 
   beforeAll(async () => {
     keyPath = (await makeTestKey()).publicKeyPath;
-  });
-
-  it('is at /docs outside production, with a CSP that lets it run and nothing else', async () => {
-    const service = await startService(env('test'));
-    try {
-      const page = await fetch(new URL('/docs', service.url));
-      expect(page.status).toBe(200);
-      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-      const csp = page.headers.get('content-security-policy') ?? '';
-      expect(csp).toContain("default-src 'none'");
-      expect(csp).toContain("script-src 'self'");
-      expect(csp).toContain("frame-ancestors 'none'");
-      for (const asset of ['/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js']) {
-        expect((await fetch(new URL(asset, service.url))).status).toBe(200);
-      }
-      const api = await fetch(new URL('/v1/intake-keys', service.url));
-      expect(api.headers.get('content-security-policy')).toBe(
-        "default-src 'none';frame-ancestors 'none'",
-      );
-    } finally {
-      await service.stop();
-    }
   });
 
   it('is not served in production', async () => {

@@ -6,7 +6,6 @@ import { TipsRepository } from '../tips/tips.repository.js';
 
 /** Receipt attempts per address (the routes declare it; the guard counts). */
 export const RECEIPT_ATTEMPTS: AddressLimit = {
-  name: 'receipt',
   limit: 30,
   windowMs: 10 * 60 * 1000,
 };

@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,33 +31,12 @@ function isSwaggerUiUrl(url: string): boolean {
 }
 
 /**
- * Whether Swagger UI's static assets can be served: SwaggerModule loads
- * @fastify/static for them, and exits the process when that fails. It fails
- * only where CommonJS cannot require its ES-module dependencies (Jest's module
- * runtime before Node 24.9); `node` itself loads it.
- */
-async function canServeAssets(): Promise<boolean> {
-  try {
-    await import('@fastify/static');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Serves Swagger UI at /docs and the live document at /docs-json and
  * /docs-yaml, straight on Fastify (not Nest controllers: the access guard and
  * the route inventory do not see them). Development and test only: the caller
  * must not call this in production. The document is built on first request.
  */
-export async function setupSwaggerUi(app: NestFastifyApplication): Promise<void> {
-  const ui = await canServeAssets();
-  if (!ui) {
-    new Logger('OpenAPI').warn(
-      `Swagger UI is off: @fastify/static cannot be loaded here; ${SWAGGER_UI_PATH}-json still serves the document.`,
-    );
-  }
+export function setupSwaggerUi(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
@@ -67,7 +45,6 @@ export async function setupSwaggerUi(app: NestFastifyApplication): Promise<void>
       return payload;
     });
   SwaggerModule.setup(SWAGGER_UI_PATH, app, () => createOpenApiDocument(app), {
-    ui,
     customSiteTitle: 'Tipline API',
   });
 }

@@ -1,84 +1,115 @@
 import {
+  applyDecorators,
   Inject,
   Injectable,
   SetMetadata,
-  type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  Throttle,
+  ThrottlerGuard,
+  type ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerRequest,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { createHmac } from 'node:crypto';
-import { APP_CONFIG } from '../../config/app-config.token.js';
-import type { AppConfig } from '../../config/environment.js';
 import { SERVER_SECRET } from '../../crypto/crypto.module.js';
 import { AppError } from '../app-error.js';
 import { ACCESS_KEY, type Access } from '../auth/access.decorators.js';
-import type { CounterStore } from './counter-store.js';
-import { COUNTER_STORE } from './rate-limit.module.js';
 
-const WINDOW_MS = 60_000;
-
-export const ADDRESS_LIMIT_KEY = 'tipline:address-limit';
+/** The general limit on every public route, per address per minute. */
+export const PUBLIC_THROTTLER = 'public';
+/** Receipt guessing: a stricter count shared by the routes that take a receipt. */
+export const RECEIPT_THROTTLER = 'receipt';
+export const PUBLIC_WINDOW_MS = 60_000;
+const RECEIPT_LIMIT_KEY = 'tipline:receipt-limit';
 
 export interface AddressLimit {
-  /** Counter name, e.g. `receipt`. */
-  name: string;
   limit: number;
   windowMs: number;
 }
 
 /**
- * A stricter per-address limit on one public route, on top of the general one
- * (receipt guessing). Handlers never see the address: the guard counts it.
+ * A stricter per-address limit on a public route that takes a receipt, on top
+ * of the general one. Handlers never see the address: the guard counts it.
  */
 export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
-  SetMetadata(ADDRESS_LIMIT_KEY, limit);
+  applyDecorators(
+    SetMetadata(RECEIPT_LIMIT_KEY, true),
+    Throttle({ [RECEIPT_THROTTLER]: { limit: limit.limit, ttl: limit.windowMs } }),
+  );
 
 /**
- * Per-address limit on every public route (staff and partner routes have
- * their own). The address is the one Fastify resolved: X-Forwarded-For counts
- * only from TRUSTED_PROXIES, so it cannot be used to dodge the limit. The
- * counter key is an HMAC of the address: the store (memory or Redis, with a
+ * `@nestjs/throttler` on every public route (staff and partner routes have
+ * their own limits). The address is the one Fastify resolved: X-Forwarded-For
+ * counts only from TRUSTED_PROXIES, so it cannot be used to dodge the limit.
+ * The tracker is an HMAC of the address: the store (memory or Redis, with a
  * TTL) never holds an address, and nothing reaches PostgreSQL or the logs.
+ * One count per address across all public routes (not per route, the
+ * throttler's default key), as before.
  */
 @Injectable()
-export class PublicRateLimitGuard implements CanActivate {
+export class PublicRateLimitGuard extends ThrottlerGuard {
   constructor(
-    private readonly reflector: Reflector,
-    @Inject(COUNTER_STORE) private readonly counters: CounterStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
-  ) {}
+  ) {
+    super(options, storage, reflector);
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
-    if (access?.kind !== 'public') return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const address = createHmac('sha256', this.secret)
-      .update(`addr:${request.ip}`)
-      .digest('base64url');
-    await this.count(`public:${address}`, WINDOW_MS, this.config.publicRateLimit);
-    const extra = this.reflector.get<AddressLimit | undefined>(
-      ADDRESS_LIMIT_KEY,
-      context.getHandler(),
-    );
-    if (extra) await this.count(`${extra.name}:${address}`, extra.windowMs, extra.limit);
-    return true;
+    return Promise.resolve(access?.kind !== 'public');
   }
 
-  private async count(key: string, windowMs: number, limit: number): Promise<void> {
-    const window = await this.counters.hit(key, windowMs);
-    if (window.count > limit) {
-      throw new AppError(
-        'rate_limited',
-        429,
-        'Too many requests; slow down.',
-        undefined,
-        Math.max(1, Math.ceil(window.resetMs / 1000)),
-      );
-    }
+  protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    // The receipt throttler counts only on routes that ask for it.
+    if (request.throttler.name === RECEIPT_THROTTLER && !this.declaresReceiptLimit(request))
+      return Promise.resolve(true);
+    return super.handleRequest(request);
+  }
+
+  protected override getTracker(req: Record<string, unknown>): Promise<string> {
+    const ip = (req as unknown as FastifyRequest).ip;
+    return Promise.resolve(
+      createHmac('sha256', this.secret).update(`addr:${ip}`).digest('base64url'),
+    );
+  }
+
+  protected override generateKey(
+    _context: ExecutionContext,
+    tracker: string,
+    name: string,
+  ): string {
+    return `${name}:${tracker}`;
+  }
+
+  protected override throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    throw new AppError(
+      'rate_limited',
+      429,
+      'Too many requests; slow down.',
+      undefined,
+      Math.max(1, detail.timeToBlockExpire),
+    );
+  }
+
+  private declaresReceiptLimit({ context }: ThrottlerRequest): boolean {
+    return (
+      this.reflector.get<boolean | undefined>(RECEIPT_LIMIT_KEY, context.getHandler()) === true
+    );
   }
 }

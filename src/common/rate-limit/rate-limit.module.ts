@@ -7,17 +7,43 @@ import {
 } from '@nestjs/common';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './counter-store.js';
 
+import { ThrottlerModule } from '@nestjs/throttler';
+import { CounterThrottlerStorage } from './counter-throttler-storage.js';
+import {
+  PUBLIC_THROTTLER,
+  PUBLIC_WINDOW_MS,
+  RECEIPT_THROTTLER,
+} from './public-rate-limit.guard.js';
+
 export const COUNTER_STORE = Symbol('COUNTER_STORE');
 
-/** Shared counters for rate limits and quotas: Redis when REDIS_URL is set, else this process. */
+/**
+ * Shared counters for rate limits and quotas (Redis when REDIS_URL is set,
+ * else this process), and `@nestjs/throttler` counting on them.
+ */
 @Global()
 @Module({})
 export class RateLimitModule implements OnApplicationShutdown {
   constructor(@Inject(COUNTER_STORE) private readonly store: CounterStore) {}
 
-  static forRoot(redisUrl: string | undefined): DynamicModule {
+  static forRoot(redisUrl: string | undefined, publicRateLimit: number): DynamicModule {
     return {
       module: RateLimitModule,
+      imports: [
+        ThrottlerModule.forRootAsync({
+          inject: [COUNTER_STORE],
+          useFactory: (counters: CounterStore) => ({
+            throttlers: [
+              { name: PUBLIC_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
+              // Its limit comes from each route's @LimitPerAddress; unused elsewhere.
+              { name: RECEIPT_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
+            ],
+            storage: new CounterThrottlerStorage(counters),
+            // Retry-After comes with our error body; no X-RateLimit-* on public routes.
+            setHeaders: false,
+          }),
+        }),
+      ],
       providers: [
         {
           provide: COUNTER_STORE,
