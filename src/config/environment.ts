@@ -76,6 +76,13 @@ class EnvironmentVariables {
   ENCRYPTION_THREADS?: number;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  ENCRYPTION_TASKS_PER_THREAD?: number;
+
+  @IsOptional()
   @IsString()
   REDIS_URL?: string;
 
@@ -169,6 +176,8 @@ export interface AppConfig {
   backgroundJobs: boolean;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
+  /** Encryptions in flight per thread: each awaits WebCrypto, so several overlap. */
+  encryptionTasksPerThread: number;
 }
 
 function isIpOrCidr(value: string): boolean {
@@ -289,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     serverSecret: vars.SERVER_SECRET,
     logLevel: vars.LOG_LEVEL ?? 'info',
     encryptionThreads: vars.ENCRYPTION_THREADS ?? availableParallelism(),
+    encryptionTasksPerThread: vars.ENCRYPTION_TASKS_PER_THREAD ?? 4,
     redisUrl: vars.REDIS_URL,
     trustedProxies: proxies,
     corsOrigins: origins,

@@ -2,6 +2,7 @@
  * Worker thread: OpenPGP encryption off the event loop. Keys are parsed once
  * per worker and cached by fingerprint (parsing costs more than encrypting).
  */
+import { Piscina } from 'piscina';
 import { encryptToRecipients, parseRecipientKey, type RecipientKey } from './openpgp.js';
 
 export interface EncryptTask {
@@ -21,5 +22,7 @@ export default async function encrypt(task: EncryptTask): Promise<Uint8Array> {
     }
     recipients.push(key);
   }
-  return encryptToRecipients(task.plaintext, recipients);
+  const ciphertext = await encryptToRecipients(task.plaintext, recipients);
+  // Transferred, not copied, back to the main thread.
+  return Piscina.move(ciphertext) as Uint8Array;
 }

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/environment.js';
 import type { EncryptTask } from './encrypt.worker.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { encryptToRecipients } from './openpgp.js';
+import { encryptToRecipients, type RecipientKey } from './openpgp.js';
 
 export interface EncryptedPayload {
   ciphertext: Uint8Array;
@@ -31,6 +31,8 @@ function workerFile(): string {
 @Injectable()
 export class PayloadEncryptor implements OnApplicationShutdown {
   private readonly pool?: Piscina<EncryptTask, Uint8Array>;
+  private keysFor = '';
+  private keys: EncryptTask['keys'] = [];
 
   constructor(
     private readonly keyRing: IntakeKeyRing,
@@ -43,6 +45,7 @@ export class PayloadEncryptor implements OnApplicationShutdown {
         minThreads: config.encryptionThreads,
         maxThreads: config.encryptionThreads,
         idleTimeout: 60_000,
+        concurrentTasksPerWorker: config.encryptionTasksPerThread,
       });
     }
   }
@@ -53,13 +56,19 @@ export class PayloadEncryptor implements OnApplicationShutdown {
     const fingerprints = recipients.map((k) => k.fingerprint);
     const stop = this.metrics.encryptionDuration.startTimer();
     const ciphertext = this.pool
-      ? await this.pool.run({
-          plaintext,
-          keys: recipients.map((k) => ({ fingerprint: k.fingerprint, armored: k.armored })),
-        })
+      ? await this.pool.run({ plaintext, keys: this.taskKeys(recipients) })
       : await encryptToRecipients(plaintext, recipients);
     stop();
     return { ciphertext, fingerprints };
+  }
+
+  /** The keys as a task carries them, rebuilt only when the active set changes. */
+  private taskKeys(recipients: readonly RecipientKey[]): EncryptTask['keys'] {
+    if (this.keysFor !== recipients.map((k) => k.fingerprint).join(',')) {
+      this.keysFor = recipients.map((k) => k.fingerprint).join(',');
+      this.keys = recipients.map((k) => ({ fingerprint: k.fingerprint, armored: k.armored }));
+    }
+    return this.keys;
   }
 
   async onApplicationShutdown(): Promise<void> {
