@@ -122,7 +122,7 @@ describe('the service process', () => {
     const canary = 'CANARY-service-3c5e';
     const service = await startService(env);
     let reference: string;
-    let stopCode: number | null = null;
+    let stopCode: number | null;
     try {
       expect(service.output()).toContain('DEVELOPMENT INTAKE KEY IN USE');
       expect(service.output()).toContain(join(dataDir, 'dev-keys', 'intake-private.asc'));
