@@ -35,6 +35,9 @@ if (built >= latest) {
   process.exit(0);
 }
 
+process.stderr.write(
+  built < 0 ? 'compiling (no earlier build)\n' : 'compiling (sources changed since the last build)\n',
+);
 const startedAt = new Date();
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
