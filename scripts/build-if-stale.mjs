@@ -36,7 +36,9 @@ if (built >= latest) {
 }
 
 process.stderr.write(
-  built < 0 ? 'compiling (no earlier build)\n' : 'compiling (sources changed since the last build)\n',
+  built < 0
+    ? 'compiling (no earlier build)\n'
+    : 'compiling (sources changed since the last build)\n',
 );
 const startedAt = new Date();
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
