@@ -67,7 +67,7 @@ function withTimeout(step: ShutdownStep): Promise<void> {
 }
 
 /**
- * SIGTERM and SIGINT: run the registered steps, newest first (the HTTP
+ * SIGTERM, SIGINT (and SIGHUP): run the registered steps, newest first (the HTTP
  * listeners before the database they use), each bounded, then log one
  * "stopped" line and exit (0, or 1 when a step failed, with a warning naming
  * it). A second signal exits at once.
@@ -87,7 +87,8 @@ export class Shutdown {
     this.steps.push(step);
   }
 
-  install(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+  /** SIGHUP too: a closed terminal would otherwise leave the embedded PostgreSQL running. */
+  install(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP']): void {
     for (const signal of signals) process.on(signal, () => void this.onSignal(signal));
   }
 
