@@ -76,7 +76,8 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   if (!runtime.config.production) setupSwaggerUi(app);
 
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): signals are handled by src/lifecycle/shutdown.ts, which closes
+  // the application before the embedded database (main.ts); tests close the app themselves.
   await app.init();
   return app;
 }

@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { createApp } from './app.factory.js';
-import { createLogger } from './common/logging/logger.js';
+import { createLogger, resolveLogFormat } from './common/logging/logger.js';
 import { ConfigError, loadConfig } from './config/environment.js';
 import { IntakeKeyRing } from './crypto/intake-key-ring.js';
 import { loadIntakeKeys } from './crypto/load-intake-keys.js';
 import { KeyError } from './crypto/openpgp.js';
 import { resolveServerSecret } from './crypto/server-secret.js';
 import { resolveDatabase } from './database/resolve-database.js';
+import { closeApplicationStep, Shutdown, trackRequests } from './lifecycle/shutdown.js';
+import { logStartupSummary } from './lifecycle/startup-summary.js';
 
 function banner(lines: string[]): string {
   const width = Math.max(...lines.map((l) => l.length));
@@ -18,7 +20,13 @@ function banner(lines: string[]): string {
 async function bootstrap(): Promise<void> {
   const started = performance.now();
   const config = loadConfig(process.env);
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(
+    config.logLevel,
+    undefined,
+    resolveLogFormat(config.logFormat, process.stdout.isTTY === true, config.production),
+  );
+  const shutdown = new Shutdown(logger);
+  shutdown.install();
 
   const intake = await loadIntakeKeys(config);
   if (intake.devPrivateKeyPath !== undefined) {
@@ -33,12 +41,15 @@ async function bootstrap(): Promise<void> {
       ])}\n`,
     );
   }
-  for (const key of intake.keys) {
-    logger.info({ fingerprint: key.fingerprint, version: key.version }, 'intake key loaded');
-  }
 
   const serverSecret = await resolveServerSecret(config);
-  const database = await resolveDatabase(config, (line) => logger.info(line));
+  // Its own process group: a Ctrl-C reaches the service, which stops the database last.
+  const database = await resolveDatabase(config, (line) => logger.info(line), {
+    ownProcessGroup: true,
+  });
+  if (database.startedHere) {
+    shutdown.add({ name: 'stop the embedded PostgreSQL', timeoutMs: 30_000, run: database.stop });
+  }
   const app = await createApp({
     config,
     databaseUrl: database.url,
@@ -46,13 +57,20 @@ async function bootstrap(): Promise<void> {
     serverSecret,
     logger,
   });
+  const server = app.getHttpServer();
+  const inFlight = trackRequests(server);
+  shutdown.add(closeApplicationStep(app, server, inFlight, config.shutdownGraceMs, logger));
   await app.listen({ port: config.port, host: config.host });
-  const address = app.getHttpServer().address();
+  const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info(
-    { env: config.nodeEnv, readyMs: Math.round(performance.now() - started) },
-    `Tipline listening on http://${config.host}:${port}`,
-  );
+  logStartupSummary(logger, {
+    config,
+    url: `http://${config.host}:${port}`,
+    readyMs: Math.round(performance.now() - started),
+    database,
+    keys: intake.keys,
+    devPrivateKeyPath: intake.devPrivateKeyPath,
+  });
 }
 
 bootstrap().catch((err: unknown) => {

@@ -47,7 +47,8 @@ function send(
  * routes are different: staff are not anonymous and their logins are audited
  * with their address.)
  */
-describe('submitters leave no trace', () => {
+/** Both log forms: JSON (production, pipes) and the readable one (a terminal in development). */
+describe.each(['json', 'pretty'] as const)('submitters leave no trace (%s logs)', (format) => {
   let service: RunningService;
 
   beforeAll(async () => {
@@ -58,6 +59,7 @@ describe('submitters leave no trace', () => {
       SERVER_SECRET: TEST_SERVER_SECRET,
       INTAKE_PUBLIC_KEYS: key.publicKeyPath,
       LOG_LEVEL: 'trace',
+      LOG_FORMAT: format,
       BACKGROUND_JOBS: 'false',
     });
   });
@@ -123,6 +125,13 @@ describe('submitters leave no trace', () => {
     // The request log works, and is the allow-list it claims to be.
     expect(output).toContain('"route":"/v1/tips"');
     expect(output).toContain('"status":201');
+    // And is in the form asked for.
+    if (format === 'pretty') {
+      expect(output).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: request \{/m);
+      expect(output).not.toContain('"level":');
+    } else {
+      expect(output).toContain('"level":"info"');
+    }
     const dump = await dumpDatabase();
     for (const secret of [CANARY, SOURCE, '203.0.113.66', receipt]) {
       for (const form of leakForms(secret)) {

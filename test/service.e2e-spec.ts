@@ -2,9 +2,11 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
+import { once } from 'node:events';
 import { generateKeyPair } from '../src/crypto/openpgp.js';
 import { expiredPublicKey, privateKeyArmored } from './support/key-fixtures.js';
 import { testDatabaseUrl } from './support/app.js';
+import { makeTestKey } from './support/keys.js';
 import { cleanEnv, MAIN, run, startService, tipctl } from './support/processes.js';
 
 const SECRET = 'service-test-secret-0123456789abcdef0123';
@@ -28,6 +30,23 @@ function post(url: string, path: string, body: string, headers: Record<string, s
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Log lines at warn or above (JSON form: the output is a pipe), as `level: msg`. */
+function warnings(output: string): string[] {
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { level: string; msg: string })
+    .filter((l) => ['warn', 'error', 'fatal'].includes(l.level))
+    .map((l) => `${l.level}: ${l.msg}`);
+}
+
+/** The clean-shutdown contract: exit 0, one "stopped in N ms" line, no warning or error. */
+function expectCleanStop(code: number | null, output: string): void {
+  expect(warnings(output)).toEqual([]);
+  expect(output.match(/"msg":"stopped in \d+ ms"/g)).toHaveLength(1);
+  expect(code).toBe(0);
 }
 
 describe('the service process', () => {
@@ -103,6 +122,7 @@ describe('the service process', () => {
     const canary = 'CANARY-service-3c5e';
     const service = await startService(env);
     let reference: string;
+    let stopCode: number | null;
     try {
       expect(service.output()).toContain('DEVELOPMENT INTAKE KEY IN USE');
       expect(service.output()).toContain(join(dataDir, 'dev-keys', 'intake-private.asc'));
@@ -137,8 +157,10 @@ describe('the service process', () => {
       ).toBe(400);
       expect((await post(service.url, `/v1/tips?q=${canary}`, '{}', headers)).status).toBe(400);
     } finally {
-      await service.stop();
+      stopCode = await service.stop();
     }
+    // Background jobs (pg-boss) are on: they stop before the embedded database does.
+    expectCleanStop(stopCode, service.output());
     expect(service.output()).not.toContain(canary);
     expect(service.output()).not.toContain('203.0.113.77');
 
@@ -147,6 +169,10 @@ describe('the service process', () => {
     try {
       expect(again.output()).not.toContain('initialising the embedded PostgreSQL');
       expect(again.output()).toContain('(generated on an earlier start)');
+      // A summary, not Nest's route listing.
+      expect(again.output()).toContain(`data in ${join(dataDir, 'pg')}`);
+      expect(again.output()).toContain('proof of work: off');
+      expect(again.output()).not.toContain('RouterExplorer');
       process.stderr.write(`warm start to listening: ${again.readyMs} ms\n`);
       const exported = await tipctl(['tips', 'payload', reference, '--armor'], env);
       expect(exported.code).toBe(0);
@@ -161,7 +187,82 @@ describe('the service process', () => {
         narrative: `${canary}-body`,
       });
     } finally {
-      await again.stop();
+      stopCode = await again.stop('SIGINT');
     }
+    expectCleanStop(stopCode, again.output());
+  });
+
+  describe('on DATABASE_URL, with background jobs', () => {
+    let env: Record<string, string>;
+    beforeAll(async () => {
+      const key = await makeTestKey();
+      env = {
+        DATABASE_URL: testDatabaseUrl(),
+        SERVER_SECRET: SECRET,
+        INTAKE_PUBLIC_KEYS: key.publicKeyPath,
+        BACKGROUND_JOBS: 'true',
+      };
+    });
+
+    it('names the database host without credentials, finishes a request in flight at SIGTERM, and stops cleanly', async () => {
+      const service = await startService(env);
+      const dbUrl = new URL(testDatabaseUrl());
+      expect(service.output()).toContain(
+        `database: ${dbUrl.hostname}:${dbUrl.port || '5432'}${dbUrl.pathname}`,
+      );
+      if (dbUrl.password) expect(service.output()).not.toContain(dbUrl.password);
+      expect(service.output()).toContain(`intake keys: `);
+
+      // A tip whose body is still arriving when SIGTERM comes: it is finished, not cut.
+      const body = JSON.stringify({
+        category: 'other',
+        submitterUrgency: 'unknown',
+        narrative: 'sent while the service stops',
+      });
+      const answer = new Promise<number>((resolve, reject) => {
+        const req = httpRequest(
+          new URL('/v1/tips', service.url),
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': body.length },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.write(body.slice(0, 10));
+        // The rest, once the service has begun to stop.
+        const deadline = Date.now() + 10_000;
+        const poll = setInterval(() => {
+          if (service.output().includes('SIGTERM: stopping') || Date.now() > deadline) {
+            clearInterval(poll);
+            setTimeout(() => req.end(body.slice(10)), 300);
+          }
+        }, 20);
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const code = await service.stop('SIGTERM');
+      expect(await answer).toBe(201);
+      expectCleanStop(code, service.output());
+    });
+
+    it('exits at once on a second Ctrl-C', async () => {
+      const service = await startService(env);
+      const exited = once(service.child, 'exit');
+      service.child.kill('SIGINT');
+      const deadline = Date.now() + 10_000;
+      while (!service.output().includes('SIGINT: stopping')) {
+        if (Date.now() > deadline) throw new Error('no "stopping" line within 10 s');
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const started = Date.now();
+      service.child.kill('SIGINT');
+      const [code] = (await exited) as [number | null];
+      expect(code).toBe(130);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(service.output()).toContain('SIGINT again: exiting at once');
+    });
   });
 });

@@ -125,7 +125,9 @@ describe('tipctl for staff: bootstrap, login, triage, local decryption, audit', 
 
     const stale = await tipctl(['tips', 'update', 'not-an-id', '--status', 'escalated'], env);
     expect(stale.code).toBe(1);
-    expect(stale.stderr).toBe('tipctl: No such tip.\n');
+    expect(stale.stderr).toBe(
+      'tipctl: No such tip: check the id or reference (tipctl tips list)\n',
+    );
 
     ok(await tipctl(['logout'], env));
     const after = await tipctl(['tips', 'list'], env);
@@ -191,7 +193,8 @@ describe('tipctl for staff: bootstrap, login, triage, local decryption, audit', 
     });
     try {
       const bad = await tipctl(['audit', 'verify'], env);
-      expect(bad.code).toBe(1);
+      // 3: a check found a problem (tipctl --help lists the exit codes).
+      expect(bad.code).toBe(3);
       expect(bad.stdout.toString()).toContain(
         `FAIL: audit chain broken at event ${victim.id} (hash_mismatch)`,
       );

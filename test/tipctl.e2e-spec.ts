@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startTestApp, testDatabaseUrl, type TestApp } from './support/app.js';
-import { tipctl } from './support/processes.js';
+import { ROOT, tipctl } from './support/processes.js';
 
 const CANARY = 'CANARY-tipctl-91bb';
 const PASSPHRASE = 'a long passphrase for the test analyst key';
@@ -39,6 +40,52 @@ describe('tipctl', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/exists; refusing to overwrite/);
     expect(await readFile(join(out, 'intake-private.asc'), 'utf8')).toBe(privateKey);
+  });
+
+  it('--version, exit codes in --help, and usage errors in one line with exit code 2', async () => {
+    const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const version = await tipctl(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.toString()).toBe(`${pkg.version}\n`);
+
+    const help = await tipctl(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.toString()).toMatch(
+      /Exit codes:\n {2}0 {4}done\n {2}1 {4}the command failed/,
+    );
+
+    const unknown = await tipctl(['tips', 'payload', 'TIP-0000-0000', '--no-such-option']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      "tipctl: unknown option '--no-such-option': see tipctl tips payload --help\n",
+    );
+    const nothing = await tipctl(['no-such-command']);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an unreachable server: one line saying what to do, exit code 1', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const res = await tipctl(['pow', 'solve', '--url', `http://127.0.0.1:${closed}`]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      `tipctl: cannot reach http://127.0.0.1:${closed} (ECONNREFUSED): is the service running there? give the right address with --url or TIPLINE_URL\n`,
+    );
+  });
+
+  it('pow solve shows no progress when standard error is not a terminal', async () => {
+    const challenge = `${Buffer.from(JSON.stringify({ v: 1, n: 'x', d: 14, e: 0 })).toString('base64url')}.sig`;
+    const res = await tipctl(['pow', 'solve', challenge]);
+    expect(res.code).toBe(0);
+    expect(res.stdout.toString()).toMatch(new RegExp(`^${challenge.replace('.', '\\.')}:\\d+\n$`));
+    expect(res.stderr).toMatch(/^solved difficulty 14 in \d+ ms\n$/);
   });
 
   it('keys generate refuses to run without a passphrase source when not on a terminal', async () => {
@@ -111,7 +158,9 @@ describe('tipctl', () => {
       { TIPCTL_PASSPHRASE: 'not it' },
     );
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toBe('tipctl: wrong passphrase for the private key\n');
+    expect(wrong.stderr).toBe(
+      'tipctl: wrong passphrase for the private key: check --passphrase-file or TIPCTL_PASSPHRASE\n',
+    );
 
     const missing = await tipctl(['tips', 'payload', 'TIP-0000-0000', '--armor'], {
       DATABASE_URL: testDatabaseUrl(),

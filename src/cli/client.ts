@@ -44,6 +44,29 @@ interface ErrorBody {
   };
 }
 
+/** What to do after an error answer, by status. */
+function nextStep(status: number, retryAfter: string | null): string | undefined {
+  if (status === 400 || status === 422) return 'check the values given';
+  if (status === 401) return 'session expired or missing? run tipctl login';
+  if (status === 403) return 'your role does not allow this; ask a lead or an admin';
+  if (status === 404) return 'check the id or reference (tipctl tips list)';
+  if (status === 409)
+    return 'it changed meanwhile or the change is not allowed: look at it again, then retry';
+  if (status === 413) return 'the data is larger than the service accepts';
+  if (status === 429) return `wait${retryAfter ? ` ${retryAfter} s` : ''} and retry`;
+  if (status >= 500)
+    return 'the service could not do it now: retry later, or ask its operator to look at its log';
+  return undefined;
+}
+
+function unreachable(url: string, err: unknown): CliError {
+  const { cause } = err as { cause?: { code?: string; message?: string } };
+  const why = cause?.code ?? cause?.message ?? (err as Error).message;
+  return new CliError(
+    `cannot reach ${url} (${why}): is the service running there? give the right address with --url or TIPLINE_URL`,
+  );
+}
+
 /** A JSON call to the API; errors become CliErrors with the server's message. */
 export async function api<T>(
   session: { url: string; token?: string },
@@ -62,7 +85,7 @@ export async function api<T>(
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
   } catch (err) {
-    throw new CliError(`cannot reach ${session.url}: ${(err as Error).message}`);
+    throw unreachable(session.url, err);
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -70,15 +93,19 @@ export async function api<T>(
   try {
     json = JSON.parse(text);
   } catch {
-    throw new CliError(`${method} ${path}: HTTP ${res.status}, not JSON`);
+    throw new CliError(
+      `${method} ${path}: HTTP ${res.status}, not JSON: is ${session.url} a Tipline service? check --url`,
+    );
   }
   if (!res.ok) {
     const e = (json as ErrorBody).error;
     const details = (e?.details ?? [])
-      .map((d) => `\n  ${d.field ? `${d.field}: ` : ''}${d.problem ?? ''}`)
-      .join('');
-    const hint = res.status === 401 ? ' (session expired? run tipctl login)' : '';
-    throw new CliError(`${e?.message ?? `HTTP ${res.status}`}${details}${hint}`);
+      .map((d) => `${d.field ? `${d.field}: ` : ''}${d.problem ?? ''}`)
+      .join('; ');
+    const hint = nextStep(res.status, res.headers.get('retry-after'));
+    throw new CliError(
+      `${(e?.message ?? `HTTP ${res.status}`).replace(/\.$/, '')}${details ? ` (${details})` : ''}${hint ? `: ${hint}` : ''}`,
+    );
   }
   return json as T;
 }
@@ -88,9 +115,14 @@ export async function download(
   session: { url: string; token?: string },
   path: string,
 ): Promise<ReadableStream<Uint8Array>> {
-  const res = await fetch(new URL(path, session.url), {
-    headers: session.token ? { authorization: `Bearer ${session.token}` } : {},
-  });
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, session.url), {
+      headers: session.token ? { authorization: `Bearer ${session.token}` } : {},
+    });
+  } catch (err) {
+    throw unreachable(session.url, err);
+  }
   if (!res.ok || !res.body) {
     const text = await res.text().catch(() => '');
     let message = `HTTP ${res.status}`;
@@ -99,7 +131,8 @@ export async function download(
     } catch {
       // not JSON
     }
-    throw new CliError(`${path}: ${message}`);
+    const hint = nextStep(res.status, res.headers.get('retry-after'));
+    throw new CliError(`${path}: ${message}${hint ? `: ${hint}` : ''}`);
   }
   return res.body;
 }

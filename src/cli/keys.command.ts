@@ -49,7 +49,10 @@ export function registerKeysCommands(program: Command): void {
         revocation: join(dir, 'revocation.asc'),
       };
       for (const path of Object.values(files)) {
-        if (await exists(path)) throw new CliError(`${path} exists; refusing to overwrite a key`);
+        if (await exists(path))
+          throw new CliError(
+            `${path} exists; refusing to overwrite a key: choose another --out folder`,
+          );
       }
       const passphrase = await obtainPassphrase({
         file: options.passphraseFile,

@@ -35,7 +35,10 @@ export async function obtainPassphrase(options: {
 }): Promise<string> {
   if (options.file !== undefined) {
     const text = (await readFile(options.file, 'utf8')).replace(/\r?\n$/, '');
-    if (text === '') throw new CliError(`the passphrase file ${options.file} is empty`);
+    if (text === '')
+      throw new CliError(
+        `the passphrase file ${options.file} is empty: write the passphrase in it`,
+      );
     return text;
   }
   const fromEnv = process.env.TIPCTL_PASSPHRASE;
@@ -46,10 +49,10 @@ export async function obtainPassphrase(options: {
     );
   }
   const first = await promptHidden(`Passphrase to ${options.purpose}: `);
-  if (first === '') throw new CliError('an empty passphrase is not allowed');
+  if (first === '') throw new CliError('an empty passphrase is not allowed: type one');
   if (options.confirm) {
     const second = await promptHidden('Repeat the passphrase: ');
-    if (first !== second) throw new CliError('the passphrases do not match');
+    if (first !== second) throw new CliError('the passphrases do not match: run the command again');
   }
   return first;
 }
@@ -75,7 +78,7 @@ export async function obtainSecret(options: {
   }
   const first = await promptHidden(options.prompt);
   if (options.confirm && (await promptHidden('Repeat: ')) !== first) {
-    throw new CliError('the two entries do not match');
+    throw new CliError('the two entries do not match: run the command again');
   }
   return first;
 }

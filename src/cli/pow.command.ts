@@ -4,6 +4,7 @@ import { solve } from '../proof-of-work/pow.js';
 import { api } from './client.js';
 import { writeStdout } from './io.js';
 import { CliError } from './passphrase.js';
+import { startProgress } from './progress.js';
 
 /** The reference solver for the proof of work (any client can reimplement it: see README). */
 export function registerPowCommands(program: Command): void {
@@ -31,13 +32,21 @@ export function registerPowCommands(program: Command): void {
             JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { d: number }
           ).d;
         } catch {
-          throw new CliError('not a challenge');
+          throw new CliError(
+            'not a challenge: pass the "challenge" of GET /v1/challenges, or omit it to fetch one from --url',
+          );
         }
       }
       if (!Number.isInteger(difficulty) || difficulty < 0 || difficulty > 32)
-        throw new CliError('bad difficulty');
+        throw new CliError('bad difficulty: --difficulty must be a whole number from 0 to 32');
       const started = Date.now();
-      const counter = solve(token, difficulty);
+      const expected = 2 ** difficulty;
+      const progress = startProgress(
+        (tried, _total, ms) =>
+          `solving: ${tried.toLocaleString('en')} hashes tried (about ${expected.toLocaleString('en')} expected), ${Math.round(tried / Math.max(ms / 1000, 0.001)).toLocaleString('en')}/s`,
+      );
+      const counter = solve(token, difficulty, (tried) => progress.update(tried));
+      progress.end();
       process.stderr.write(`solved difficulty ${difficulty} in ${Date.now() - started} ms\n`);
       await writeStdout(`${token}:${counter}\n`);
     });

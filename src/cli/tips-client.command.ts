@@ -22,6 +22,7 @@ import {
 } from '../crypto/openpgp.js';
 import { api, download, loadSession } from './client.js';
 import { readInput, writeStdout } from './io.js';
+import { countBytes, mebibytes, startProgress } from './progress.js';
 import { CliError, obtainPassphrase } from './passphrase.js';
 
 interface AttachmentMeta {
@@ -238,11 +239,20 @@ export function registerTipsClientCommands(tips: Command): void {
         for (const a of detail.attachments) {
           const target = safeTarget(dir, a.n, names.get(a.n)?.name);
           const body = await download(session, `${path}/attachments/${a.n}`);
-          const plain = await decryptStream(body, key);
-          await pipeline(
-            Readable.fromWeb(plain),
-            createWriteStream(target, { mode: 0o600, flags: 'wx' }),
+          const size = names.get(a.n)?.size;
+          const progress = startProgress(
+            (done, total) =>
+              `attachment ${a.n}: ${mebibytes(done)}${total ? ` of ${mebibytes(total)} (${Math.floor((done / total) * 100)} %)` : ''} decrypted`,
           );
+          const plain = countBytes(await decryptStream(body, key), progress, size);
+          try {
+            await pipeline(
+              Readable.fromWeb(plain),
+              createWriteStream(target, { mode: 0o600, flags: 'wx' }),
+            );
+          } finally {
+            progress.end();
+          }
           thread.savedAttachments.push(target);
           process.stderr.write(`saved attachment ${a.n} to ${target}\n`);
         }
@@ -283,10 +293,13 @@ export function registerTipsClientCommands(tips: Command): void {
       if (o.duplicateOf) patch.duplicateOf = o.duplicateOf;
       if (o.legalHold) {
         if (o.legalHold !== 'on' && o.legalHold !== 'off')
-          throw new CliError('--legal-hold on|off');
+          throw new CliError('--legal-hold takes on or off');
         patch.legalHold = o.legalHold === 'on';
       }
-      if (Object.keys(patch).length === 1) throw new CliError('nothing to change');
+      if (Object.keys(patch).length === 1)
+        throw new CliError(
+          'nothing to change: give at least one of the options (see tipctl tips update --help)',
+        );
       const updated = await api<TipSummaryDto>(session, 'PATCH', path, patch);
       await writeStdout(`${JSON.stringify(updated, null, 2)}\n`);
     });

@@ -44,7 +44,10 @@ export function registerTipsCommands(program: Command): void {
         await client.end().catch(() => undefined);
         await database.stop();
       }
-      if (payload === undefined) throw new CliError(`no tip ${ref}`);
+      if (payload === undefined)
+        throw new CliError(
+          `no tip ${ref}: check the reference (given to the submitter and in tipctl tips list)`,
+        );
       const data = options.armor ? armorMessage(payload) : payload;
       if (options.out !== undefined) {
         await writeFile(options.out, data, { mode: 0o600 });

@@ -21,6 +21,10 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `auto`: readable lines on a terminal outside production, JSON otherwise. */
+export const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
 /** The operator's contract: every variable the service reads, validated at boot. */
 class EnvironmentVariables {
   @IsOptional()
@@ -67,6 +71,17 @@ class EnvironmentVariables {
   @IsOptional()
   @IsIn(LOG_LEVELS)
   LOG_LEVEL?: LogLevel;
+
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  SHUTDOWN_GRACE_SECONDS?: number;
 
   @IsOptional()
   @Type(() => Number)
@@ -154,6 +169,10 @@ export interface AppConfig {
   /** Unset in development: generated once under `dataDir`. */
   serverSecret?: string;
   logLevel: LogLevel;
+  /** How log lines are written: JSON, readable lines, or chosen by the terminal (auto). */
+  logFormat: LogFormat;
+  /** At shutdown, how long requests in flight may take before their connections are closed (ms). */
+  shutdownGraceMs: number;
   /** Unset: counters (rate limits) live in this process. */
   redisUrl?: string;
   /** Largest file accepted (bytes). */
@@ -297,6 +316,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     intakePublicKeyPaths: keyPaths,
     serverSecret: vars.SERVER_SECRET,
     logLevel: vars.LOG_LEVEL ?? 'info',
+    logFormat: vars.LOG_FORMAT ?? 'auto',
+    shutdownGraceMs: (vars.SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
     encryptionThreads: vars.ENCRYPTION_THREADS ?? availableParallelism(),
     encryptionTasksPerThread: vars.ENCRYPTION_TASKS_PER_THREAD ?? 4,
     redisUrl: vars.REDIS_URL,

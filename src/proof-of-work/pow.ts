@@ -91,7 +91,12 @@ export function verifySolution(
 }
 
 /** The client's side (tipctl and tests): try counters until the hash has enough zero bits. */
-export function solve(token: string, difficulty: number): string {
+/** `onProgress(tried)` is called every 65,536 attempts (progress displays). */
+export function solve(
+  token: string,
+  difficulty: number,
+  onProgress?: (tried: number) => void,
+): string {
   if (
     typeof token !== 'string' ||
     !Number.isInteger(difficulty) ||
@@ -102,5 +107,6 @@ export function solve(token: string, difficulty: number): string {
   }
   for (let counter = 0; ; counter++) {
     if (leadingZeroBits(solutionHash(token, String(counter))) >= difficulty) return String(counter);
+    if (onProgress !== undefined && (counter & 0xffff) === 0xffff) onProgress(counter + 1);
   }
 }

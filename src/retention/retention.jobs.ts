@@ -32,7 +32,10 @@ export class RetentionJobs implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.backgroundJobs) return;
     const boss = new PgBoss({ connectionString: this.databaseUrl, schema: 'pgboss', max: 2 });
-    boss.on('error', (err: Error) => this.logger.warn(`pg-boss: ${err.name}`));
+    // Say what failed: pg-boss errors concern its own queue tables, never tip content.
+    boss.on('error', (err: Error) =>
+      this.logger.warn(`background jobs (pg-boss): ${err.message || err.name}`),
+    );
     await boss.start();
     await boss.createQueue(RETENTION_QUEUE);
     await boss.schedule(RETENTION_QUEUE, RETENTION_CRON);

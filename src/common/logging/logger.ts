@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type Logger } from 'pino';
-import type { LogLevel } from '../../config/environment.js';
+import { prettyFactory } from 'pino-pretty';
+import type { LogFormat, LogLevel } from '../../config/environment.js';
 
 /**
  * Paths removed from every log line, whatever logs them: credentials and
@@ -28,7 +29,43 @@ export const REDACT_PATHS = [
   '*.ip',
 ];
 
-export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
+/**
+ * `auto` means readable lines for a person at a terminal (outside production),
+ * JSON for everything else: log shippers, pipes, files, production.
+ */
+export function resolveLogFormat(
+  format: LogFormat,
+  stdoutIsTerminal: boolean,
+  production: boolean,
+): 'pretty' | 'json' {
+  if (format !== 'auto') return format;
+  return stdoutIsTerminal && !production ? 'pretty' : 'json';
+}
+
+/**
+ * Readable one-line form of the JSON lines pino produces. The line is
+ * formatted from pino's output, so it holds exactly what the JSON form holds:
+ * redaction and the request allow-list apply before either is written.
+ * Synchronous, like pino's default destination, so the last lines before an
+ * exit are never lost.
+ */
+function prettyDestination(destination?: NodeJS.WritableStream): pino.DestinationStream {
+  const out = destination ?? pino.destination({ dest: 1, sync: true });
+  const format = prettyFactory({
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service,context,summary,stoppedMs',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  });
+  return { write: (line: string) => void out.write(format(line)) };
+}
+
+export function createLogger(
+  level: LogLevel,
+  destination?: NodeJS.WritableStream,
+  format: 'pretty' | 'json' = 'json',
+): Logger {
   return pino(
     {
       level,
@@ -37,9 +74,24 @@ export function createLogger(level: LogLevel, destination?: NodeJS.WritableStrea
       redact: { paths: REDACT_PATHS, remove: true },
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination as pino.DestinationStream | undefined,
+    format === 'pretty'
+      ? prettyDestination(destination)
+      : (destination as pino.DestinationStream | undefined),
   );
 }
+
+/**
+ * Nest's start-up narration (every module initialised, every route mapped):
+ * useful when debugging the wiring, noise otherwise. Its info lines go to
+ * debug; the service's own start-up summary says what matters.
+ */
+const START_UP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 /** Nest's logger interface over pino: one JSON line per message. */
 export class PinoNestLogger implements LoggerService {
@@ -61,7 +113,9 @@ export class PinoNestLogger implements LoggerService {
   }
 
   log(message: unknown, ...rest: unknown[]): void {
-    this.write('info', message, rest);
+    const context = rest[rest.length - 1];
+    const startUp = typeof context === 'string' && START_UP_CONTEXTS.has(context);
+    this.write(startUp ? 'debug' : 'info', message, rest);
   }
   error(message: unknown, ...rest: unknown[]): void {
     this.write('error', message, rest);
