@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { createApp } from './app.factory.js';
+import { listenersOf } from './common/listeners/listeners.js';
 import { createLogger } from './common/logging/logger.js';
 import { ConfigError, loadConfig } from './config/environment.js';
 import { IntakeKeyRing } from './crypto/intake-key-ring.js';
@@ -46,12 +47,18 @@ async function bootstrap(): Promise<void> {
     serverSecret,
     logger,
   });
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  // One listener (HOST:PORT), or public/onion/staff (PUBLIC_LISTEN, ONION_LISTEN, STAFF_LISTEN).
+  const listening = await listenersOf(app).listen((address) => app.listen(address));
+  for (const { name, url } of listening.slice(1)) {
+    logger.info({ listener: name }, `Tipline ${name} listener on ${url}`);
+  }
   logger.info(
-    { env: config.nodeEnv, readyMs: Math.round(performance.now() - started) },
-    `Tipline listening on http://${config.host}:${port}`,
+    {
+      env: config.nodeEnv,
+      readyMs: Math.round(performance.now() - started),
+      listener: listening[0]!.name,
+    },
+    `Tipline listening on ${listening[0]!.url}`,
   );
 }
 

@@ -13,6 +13,7 @@ import type { AppConfig } from '../../config/environment.js';
 import { SERVER_SECRET } from '../../crypto/crypto.module.js';
 import { AppError } from '../app-error.js';
 import { ACCESS_KEY, type Access } from '../auth/access.decorators.js';
+import { arrivedOn } from '../listeners/listeners.js';
 import type { CounterStore } from './counter-store.js';
 import { COUNTER_STORE } from './rate-limit.module.js';
 
@@ -40,6 +41,10 @@ export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
  * only from TRUSTED_PROXIES, so it cannot be used to dodge the limit. The
  * counter key is an HMAC of the address: the store (memory or Redis, with a
  * TTL) never holds an address, and nothing reaches PostgreSQL or the logs.
+ *
+ * On the onion listener every request comes from the Tor daemon, so an
+ * address means nothing there: one counter for all onion users
+ * (PUBLIC_RATE_LIMIT_ONION), or none; proof of work carries the abuse control.
  */
 @Injectable()
 export class PublicRateLimitGuard implements CanActivate {
@@ -57,6 +62,11 @@ export class PublicRateLimitGuard implements CanActivate {
     ]);
     if (access?.kind !== 'public') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (arrivedOn(request) === 'onion') {
+      const limit = this.config.onionRateLimit;
+      if (limit > 0) await this.count('public:onion', WINDOW_MS, limit);
+      return true;
+    }
     const address = createHmac('sha256', this.secret)
       .update(`addr:${request.ip}`)
       .digest('base64url');
