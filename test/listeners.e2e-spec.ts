@@ -158,7 +158,7 @@ describe('PARTNER_LISTENER=staff and the onion limit', () => {
     t = await startTestApp([(await makeTestKey()).publicKeyPath], {
       ...SPLIT,
       PARTNER_LISTENER: 'staff',
-      PUBLIC_RATE_LIMIT_ONION: '3',
+      ONION_RATE_LIMIT: '3',
     });
     urls = await listen(t);
   });
@@ -183,7 +183,7 @@ describe('PARTNER_LISTENER=staff and the onion limit', () => {
     }
   });
 
-  it('counts all onion users together against PUBLIC_RATE_LIMIT_ONION, apart from the public side', async () => {
+  it('counts all onion users together against ONION_RATE_LIMIT, apart from the public side', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       const res = await fetch(new URL('/v1/challenges', urls.onion));

@@ -116,9 +116,9 @@ describe('loadConfig', () => {
       `http://${onion}.onion`,
     );
     const wrong = `http://${onion.replace('4d2', '4d3')}.onion`;
-    const message = problemsOf({ ONION_LOCATION: wrong, PUBLIC_RATE_LIMIT_ONION: '-1' });
+    const message = problemsOf({ ONION_LOCATION: wrong, ONION_RATE_LIMIT: '-1' });
     expect(message).toContain('ONION_LOCATION must be a v3 onion origin');
-    expect(message).toContain('PUBLIC_RATE_LIMIT_ONION');
+    expect(message).toContain('ONION_RATE_LIMIT');
     expect(message).not.toContain(onion.slice(3));
   });
 });

@@ -157,7 +157,7 @@ class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(10_000_000)
-  PUBLIC_RATE_LIMIT_ONION?: number;
+  ONION_RATE_LIMIT?: number;
 }
 
 export interface ListenAddress {
@@ -403,6 +403,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     listen,
     partnerListener: vars.PARTNER_LISTENER ?? 'public',
     onionLocation,
-    onionRateLimit: vars.PUBLIC_RATE_LIMIT_ONION ?? 0,
+    onionRateLimit: vars.ONION_RATE_LIMIT ?? 0,
   };
 }

@@ -44,7 +44,7 @@ export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
  *
  * On the onion listener every request comes from the Tor daemon, so an
  * address means nothing there: one counter for all onion users
- * (PUBLIC_RATE_LIMIT_ONION), or none; proof of work carries the abuse control.
+ * (ONION_RATE_LIMIT), or none; proof of work carries the abuse control.
  */
 @Injectable()
 export class PublicRateLimitGuard implements CanActivate {
