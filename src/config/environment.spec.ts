@@ -121,4 +121,24 @@ describe('loadConfig', () => {
     expect(message).toContain('ONION_RATE_LIMIT');
     expect(message).not.toContain(onion.slice(3));
   });
+
+  it('refuses an onion in production with neither proof of work nor an onion limit', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db/tipline',
+      INTAKE_PUBLIC_KEYS: '/k.asc',
+      SERVER_SECRET: SECRET,
+      PUBLIC_LISTEN: '0.0.0.0:3000',
+      STAFF_LISTEN: '0.0.0.0:3001',
+      ONION_LISTEN: '0.0.0.0:3002',
+    };
+    expect(problemsOf({ ...production, POW_DIFFICULTY: '0' })).toContain(
+      'ONION_LISTEN in production needs POW_DIFFICULTY above 0',
+    );
+    expect(loadConfig(production, '/x').powDifficulty).toBe(18);
+    expect(
+      loadConfig({ ...production, POW_DIFFICULTY: '0', ONION_RATE_LIMIT: '600' }, '/x')
+        .onionRateLimit,
+    ).toBe(600);
+  });
 });

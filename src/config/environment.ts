@@ -373,6 +373,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
         'DATABASE_URL is required in production (the embedded database is for development)',
       );
     }
+    if (
+      vars.ONION_LISTEN !== undefined &&
+      vars.POW_DIFFICULTY === 0 &&
+      (vars.ONION_RATE_LIMIT ?? 0) === 0
+    ) {
+      problems.push(
+        'ONION_LISTEN in production needs POW_DIFFICULTY above 0 (or an ONION_RATE_LIMIT): on the onion, per-address limits see only the Tor daemon',
+      );
+    }
   }
 
   if (problems.length > 0) throw new ConfigError(problems);
