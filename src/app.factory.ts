@@ -9,6 +9,9 @@ import { setupSwaggerUi } from './common/openapi/swagger-ui.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import { registerRequestLog } from './common/logging/request-log.js';
 import { Metrics } from './metrics/metrics.service.js';
+import { attachListeners, ListenerServers } from './common/listeners/listeners.js';
+import { registerOnionLocation } from './common/listeners/onion-location.js';
+import { SWAGGER_UI_PATH } from './common/openapi/swagger-ui.js';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -20,7 +23,10 @@ export const BODY_LIMIT_BYTES = 1024 * 1024;
  */
 export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplication> {
   const logger = runtime.logger ?? createLogger(runtime.config.logLevel);
+  const listeners = new ListenerServers(runtime.config);
   const adapter = new FastifyAdapter({
+    // One server per listener, all feeding this Fastify (src/common/listeners/listeners.ts).
+    serverFactory: listeners.serverFactory,
     bodyLimit: BODY_LIMIT_BYTES,
     // Fastify's own request log would record addresses and URLs: off (see request-log.ts).
     logger: false,
@@ -67,10 +73,16 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   });
   // Streaming uploads (attachments); limits are set per request by the handlers.
   await app.register(multipart, { throwFileSizeLimit: true });
+  // After helmet (its headers are on every answer, also a wrong-listener 404),
+  // before any route. Swagger UI and its document describe the staff API: staff listener.
+  listeners.register(fastify, [{ prefix: SWAGGER_UI_PATH, listener: 'staff' }]);
   fastify.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     reply.header('Cache-Control', 'no-store');
     return payload;
   });
+  if (runtime.config.onionLocation !== undefined) {
+    registerOnionLocation(fastify, runtime.config.onionLocation);
+  }
 
   // API documentation (Swagger UI at /docs, the document at /docs-json): never in production.
   if (!runtime.config.production) setupSwaggerUi(app);
@@ -79,5 +91,7 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   // No enableShutdownHooks(): signals are handled by src/lifecycle/shutdown.ts, which closes
   // the application before the embedded database (main.ts); tests close the app themselves.
   await app.init();
+  // Listen with listenersOf(app).listen(...) (main.ts), which also starts the other servers.
+  attachListeners(app, listeners);
   return app;
 }

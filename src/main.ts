@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { createApp } from './app.factory.js';
+import { listenersOf } from './common/listeners/listeners.js';
 import { createLogger, resolveLogFormat } from './common/logging/logger.js';
 import { ConfigError, loadConfig } from './config/environment.js';
 import { IntakeKeyRing } from './crypto/intake-key-ring.js';
@@ -57,15 +58,19 @@ async function bootstrap(): Promise<void> {
     serverSecret,
     logger,
   });
-  const server = app.getHttpServer();
-  const inFlight = trackRequests(server);
-  shutdown.add(closeApplicationStep(app, server, inFlight, config.shutdownGraceMs, logger));
-  await app.listen({ port: config.port, host: config.host });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const listeners = listenersOf(app);
+  const inFlight = trackRequests(listeners.all());
+  shutdown.add(
+    closeApplicationStep(app, listeners.all(), inFlight, config.shutdownGraceMs, logger),
+  );
+  // One listener (HOST:PORT), or public/onion/staff (PUBLIC_LISTEN, ONION_LISTEN, STAFF_LISTEN).
+  const listening = await listeners.listen((address) => app.listen(address));
+  for (const { name, url } of listening.slice(1)) {
+    logger.info({ listener: name }, `Tipline ${name} listener on ${url}`);
+  }
   logStartupSummary(logger, {
     config,
-    url: `http://${config.host}:${port}`,
+    url: listening[0]!.url,
     readyMs: Math.round(performance.now() - started),
     database,
     keys: intake.keys,

@@ -8,6 +8,7 @@ import { SessionsService } from '../src/auth/sessions.service.js';
 import { COUNTER_STORE } from '../src/common/rate-limit/rate-limit.module.js';
 import { APP_CONFIG } from '../src/config/app-config.token.js';
 import { PartnersService } from '../src/partners/partners.service.js';
+import { listenersOf } from '../src/common/listeners/listeners.js';
 import { AllExceptionsFilter } from '../src/common/all-exceptions.filter.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
@@ -44,6 +45,68 @@ describe('route inventory', () => {
       'POST /v1/follow-ups/status',
       'POST /v1/tips',
     ]);
+  });
+
+  it('serves every route on the listener we mean it for', () => {
+    const listeners = Object.fromEntries(listRoutes(t.app).map((r) => [r.label, r.listener]));
+    // Staff, operations and the partner API stay off the public side (and the onion) when split.
+    expect(listeners).toEqual({
+      'DELETE /v1/admin/intake-keys/:fingerprint': 'staff',
+      'DELETE /v1/admin/partners/:id/api-keys/:keyId': 'staff',
+      'DELETE /v1/admin/partners/:id/signing-keys/:fingerprint': 'staff',
+      'DELETE /v1/auth/sessions/current': 'staff',
+      'GET /health/live': 'public',
+      'GET /health/ready': 'staff',
+      'GET /metrics': 'staff',
+      'GET /v1/admin/intake-keys': 'staff',
+      'GET /v1/admin/partners': 'staff',
+      'GET /v1/admin/partners/:id/api-keys': 'staff',
+      'GET /v1/admin/partners/:id/signing-keys': 'staff',
+      'GET /v1/admin/users': 'staff',
+      'GET /v1/audit/events': 'staff',
+      'GET /v1/audit/verify': 'staff',
+      'GET /v1/auth/me': 'staff',
+      'GET /v1/challenges': 'public',
+      'GET /v1/intake-keys': 'public',
+      'GET /v1/partner/tips': 'partner',
+      'GET /v1/partner/tips/:id': 'partner',
+      'GET /v1/partner/usage': 'partner',
+      'GET /v1/triage/tips': 'staff',
+      'GET /v1/triage/tips/:id': 'staff',
+      'GET /v1/triage/tips/:id/attachments/:n': 'staff',
+      'GET /v1/triage/tips/:id/messages': 'staff',
+      'GET /v1/triage/tips/:id/notes': 'staff',
+      'GET /v1/triage/tips/:id/payload': 'staff',
+      'PATCH /v1/admin/partners/:id': 'staff',
+      'PATCH /v1/admin/users/:id': 'staff',
+      'PATCH /v1/triage/tips/:id': 'staff',
+      'POST /v1/admin/intake-keys': 'staff',
+      'POST /v1/admin/partners': 'staff',
+      'POST /v1/admin/partners/:id/api-keys': 'staff',
+      'POST /v1/admin/partners/:id/signing-keys': 'staff',
+      'POST /v1/admin/users': 'staff',
+      'POST /v1/admin/users/:id/totp-reset': 'staff',
+      'POST /v1/auth/password': 'staff',
+      'POST /v1/auth/sessions': 'staff',
+      'POST /v1/follow-ups/messages': 'public',
+      'POST /v1/follow-ups/status': 'public',
+      'POST /v1/partner/tips': 'partner',
+      'POST /v1/tips': 'public',
+      'POST /v1/triage/tips/:id/notes': 'staff',
+      'POST /v1/triage/tips/:id/replies': 'staff',
+    });
+  });
+
+  it('declares a listener on every route Fastify serves, plugin routes included', () => {
+    const routes = listenersOf(t.app).routes;
+    // Nest's routes and Swagger UI's (development and test only).
+    expect(routes.some((r) => r.url === '/v1/tips')).toBe(true);
+    expect(routes.some((r) => r.url.startsWith('/docs'))).toBe(true);
+    const undeclared = routes.filter((r) => r.listener === undefined).map((r) => r.url);
+    expect(undeclared).toEqual([]);
+    expect(routes.filter((r) => r.url.startsWith('/docs')).map((r) => r.listener)).toEqual(
+      routes.filter((r) => r.url.startsWith('/docs')).map(() => 'staff'),
+    );
   });
 });
 

@@ -20,8 +20,10 @@ import {
   AdminIntakeKeyListDto,
   mapAdminIntakeKey,
 } from './admin.dto.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 @ApiTags('admin-intake-keys')
+@ServedOn('staff')
 @Controller('v1/admin/intake-keys')
 export class AdminIntakeKeysController {
   constructor(private readonly keys: IntakeKeysService) {}

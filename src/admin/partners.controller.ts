@@ -44,6 +44,7 @@ import {
   SigningKeyListDto,
   UpdatePartnerDto,
 } from './partners.dto.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 const partnerId = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such partner.'),
@@ -72,6 +73,7 @@ const BAD_KEY: ErrorResponseSpec = {
 };
 
 @ApiTags('admin-partners')
+@ServedOn('staff')
 @Controller('v1/admin/partners')
 export class AdminPartnersController {
   constructor(private readonly partners: PartnersService) {}

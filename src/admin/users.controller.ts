@@ -26,6 +26,7 @@ import {
   UserDto,
   UserListDto,
 } from './admin.dto.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 const UserIdParam = (): MethodDecorator =>
   ApiParam({ name: 'id', format: 'uuid', description: "The user's id.", example: EX.uuid });
@@ -44,6 +45,7 @@ const USER_ID_ERRORS: ErrorResponseSpec[] = [
 
 /** Admins manage accounts; they have no route to tip content (separation of duties). */
 @ApiTags('admin-users')
+@ServedOn('staff')
 @Controller('v1/admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}

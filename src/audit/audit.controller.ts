@@ -5,8 +5,10 @@ import { ApiErrorResponses } from '../common/openapi/error-responses.js';
 import { AuditVerifyResultModel } from '../common/openapi/models.js';
 import { AuditLog, type VerifyResult } from './audit-log.js';
 import { AuditEventListDto, ListAuditEventsQuery, mapAuditEvent } from './audit.dto.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 @ApiTags('audit')
+@ServedOn('staff')
 @Controller('v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}

@@ -17,8 +17,10 @@ import { ChangePasswordDto, LoginDto, MeDto, SessionDto } from './auth.dto.js';
 import { Login } from './login.use-case.js';
 import { SessionsService } from './sessions.service.js';
 import { actingStaff, UsersService } from './users.service.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 @ApiTags('auth')
+@ServedOn('staff')
 @Controller('v1/auth')
 export class AuthController {
   constructor(

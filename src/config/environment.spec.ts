@@ -68,4 +68,77 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
     });
   });
+
+  it('has one listener unless PUBLIC_LISTEN, STAFF_LISTEN or ONION_LISTEN is set', () => {
+    expect(loadConfig({}, '/x')).toMatchObject({ listen: {}, partnerListener: 'public' });
+    expect(
+      loadConfig(
+        {
+          PUBLIC_LISTEN: '0.0.0.0:3000',
+          STAFF_LISTEN: '[::1]:3001',
+          ONION_LISTEN: 'app:3002',
+          PARTNER_LISTENER: 'staff',
+        },
+        '/x',
+      ),
+    ).toMatchObject({
+      listen: {
+        public: { host: '0.0.0.0', port: 3000 },
+        staff: { host: '::1', port: 3001 },
+        onion: { host: 'app', port: 3002 },
+      },
+      partnerListener: 'staff',
+      onionRateLimit: 0,
+    });
+  });
+
+  it('refuses half a split, bad addresses and a shared address', () => {
+    expect(problemsOf({ PUBLIC_LISTEN: '127.0.0.1:3000' })).toContain(
+      'STAFF_LISTEN is required when PUBLIC_LISTEN or ONION_LISTEN is set',
+    );
+    expect(problemsOf({ STAFF_LISTEN: '127.0.0.1:3001' })).toContain(
+      'PUBLIC_LISTEN or ONION_LISTEN is required when STAFF_LISTEN is set',
+    );
+    for (const bad of ['3000', '127.0.0.1', '::1:3000', '[nothost]:1', 'a:70000', 'a b:1']) {
+      expect(problemsOf({ PUBLIC_LISTEN: bad, STAFF_LISTEN: '127.0.0.1:3001' })).toContain(
+        'PUBLIC_LISTEN must be host:port',
+      );
+    }
+    expect(
+      problemsOf({ PUBLIC_LISTEN: '127.0.0.1:3000', STAFF_LISTEN: '127.0.0.1:3000' }),
+    ).toContain('must be different addresses');
+    expect(problemsOf({ PARTNER_LISTENER: 'everywhere' })).toContain('PARTNER_LISTENER');
+  });
+
+  it('takes a v3 onion origin for ONION_LOCATION and names it, not the value, when wrong', () => {
+    const onion = '4d2lk4kclqyvxhs4pnonrjngrotbrrra4npckdkogfcmz3xiyhsekvyd';
+    expect(loadConfig({ ONION_LOCATION: `http://${onion}.onion/` }, '/x').onionLocation).toBe(
+      `http://${onion}.onion`,
+    );
+    const wrong = `http://${onion.replace('4d2', '4d3')}.onion`;
+    const message = problemsOf({ ONION_LOCATION: wrong, ONION_RATE_LIMIT: '-1' });
+    expect(message).toContain('ONION_LOCATION must be a v3 onion origin');
+    expect(message).toContain('ONION_RATE_LIMIT');
+    expect(message).not.toContain(onion.slice(3));
+  });
+
+  it('refuses an onion in production with neither proof of work nor an onion limit', () => {
+    const production = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://u:p@db/tipline',
+      INTAKE_PUBLIC_KEYS: '/k.asc',
+      SERVER_SECRET: SECRET,
+      PUBLIC_LISTEN: '0.0.0.0:3000',
+      STAFF_LISTEN: '0.0.0.0:3001',
+      ONION_LISTEN: '0.0.0.0:3002',
+    };
+    expect(problemsOf({ ...production, POW_DIFFICULTY: '0' })).toContain(
+      'ONION_LISTEN in production needs POW_DIFFICULTY above 0',
+    );
+    expect(loadConfig(production, '/x').powDifficulty).toBe(18);
+    expect(
+      loadConfig({ ...production, POW_DIFFICULTY: '0', ONION_RATE_LIMIT: '600' }, '/x')
+        .onionRateLimit,
+    ).toBe(600);
+  });
 });

@@ -14,6 +14,7 @@ import { Type } from 'class-transformer';
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { parseOnionOrigin } from '../common/listeners/onion-address.js';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -152,6 +153,51 @@ class EnvironmentVariables {
   @IsString()
   @MinLength(24, { message: 'METRICS_TOKEN must be at least 24 characters long' })
   METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @IsString()
+  PUBLIC_LISTEN?: string;
+
+  @IsOptional()
+  @IsString()
+  STAFF_LISTEN?: string;
+
+  @IsOptional()
+  @IsString()
+  ONION_LISTEN?: string;
+
+  @IsOptional()
+  @IsIn(['public', 'staff'])
+  PARTNER_LISTENER?: 'public' | 'staff';
+
+  @IsOptional()
+  @IsString()
+  ONION_LOCATION?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  ONION_RATE_LIMIT?: number;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+/**
+ * Where the service listens when it runs split. Empty: one listener at
+ * HOST:PORT serving every route (as before the split existed).
+ */
+export interface ListenPlan {
+  /** Public routes (clearnet, behind the proxy); partner routes too with PARTNER_LISTENER=public. */
+  public?: ListenAddress;
+  /** Staff, admin, audit, metrics, readiness; partner routes with PARTNER_LISTENER=staff. */
+  staff?: ListenAddress;
+  /** The same routes as `public`, for the Tor daemon only (its own per-address limit). */
+  onion?: ListenAddress;
 }
 
 export interface AppConfig {
@@ -197,6 +243,24 @@ export interface AppConfig {
   encryptionThreads: number;
   /** Encryptions in flight per thread: each awaits WebCrypto, so several overlap. */
   encryptionTasksPerThread: number;
+  /** Separate listeners (PUBLIC_LISTEN, STAFF_LISTEN, ONION_LISTEN); empty: one at HOST:PORT. */
+  listen: ListenPlan;
+  /** Which side serves the partner API when split. */
+  partnerListener: 'public' | 'staff';
+  /** Onion origin (`http://<56 chars>.onion`) public pages advertise in `Onion-Location`. */
+  onionLocation?: string;
+  /** Requests per minute on the onion listener, all onion users together; 0: no limit. */
+  onionRateLimit: number;
+}
+
+/** `host:port`, IPv6 in brackets (`[::1]:3001`). */
+export function parseListenAddress(value: string): ListenAddress | undefined {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value.trim());
+  if (!match) return undefined;
+  const host = match[1] ?? match[2]!;
+  const port = Number(match[3]);
+  if (port > 65535 || (match[1] !== undefined && isIP(host) !== 6)) return undefined;
+  return { host, port };
 }
 
 function isIpOrCidr(value: string): boolean {
@@ -278,6 +342,43 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL with a host');
   }
 
+  const listen: ListenPlan = {};
+  for (const [name, side] of [
+    ['PUBLIC_LISTEN', 'public'],
+    ['STAFF_LISTEN', 'staff'],
+    ['ONION_LISTEN', 'onion'],
+  ] as const) {
+    const value = vars[name];
+    if (value === undefined) continue;
+    const address = parseListenAddress(value);
+    if (address === undefined) {
+      problems.push(`${name} must be host:port (an IPv6 address in brackets: [::1]:3001)`);
+    } else {
+      listen[side] = address;
+    }
+  }
+  if (Object.keys(listen).length > 0) {
+    if (vars.STAFF_LISTEN === undefined) {
+      problems.push('STAFF_LISTEN is required when PUBLIC_LISTEN or ONION_LISTEN is set');
+    }
+    if (vars.PUBLIC_LISTEN === undefined && vars.ONION_LISTEN === undefined) {
+      problems.push('PUBLIC_LISTEN or ONION_LISTEN is required when STAFF_LISTEN is set');
+    }
+    const taken = [listen.public, listen.staff, listen.onion]
+      .filter((a): a is ListenAddress => a !== undefined && a.port !== 0)
+      .map((a) => `${a.host}:${a.port}`);
+    if (new Set(taken).size !== taken.length) {
+      problems.push('PUBLIC_LISTEN, STAFF_LISTEN and ONION_LISTEN must be different addresses');
+    }
+  }
+  const onionLocation =
+    vars.ONION_LOCATION === undefined ? undefined : parseOnionOrigin(vars.ONION_LOCATION);
+  if (vars.ONION_LOCATION !== undefined && onionLocation === undefined) {
+    problems.push(
+      'ONION_LOCATION must be a v3 onion origin: http://<56 characters>.onion, nothing after it',
+    );
+  }
+
   const nodeEnv: NodeEnv = vars.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';
   const keyPaths = (vars.INTAKE_PUBLIC_KEYS ?? '')
@@ -298,6 +399,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     if (vars.DATABASE_URL === undefined) {
       problems.push(
         'DATABASE_URL is required in production (the embedded database is for development)',
+      );
+    }
+    if (
+      vars.ONION_LISTEN !== undefined &&
+      vars.POW_DIFFICULTY === 0 &&
+      (vars.ONION_RATE_LIMIT ?? 0) === 0
+    ) {
+      problems.push(
+        'ONION_LISTEN in production needs POW_DIFFICULTY above 0 (or an ONION_RATE_LIMIT): on the onion, per-address limits see only the Tor daemon',
       );
     }
   }
@@ -330,5 +440,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     metricsToken: vars.METRICS_TOKEN,
     attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
     uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
+    listen,
+    partnerListener: vars.PARTNER_LISTENER ?? 'public',
+    onionLocation,
+    onionRateLimit: vars.ONION_RATE_LIMIT ?? 0,
   };
 }

@@ -4,6 +4,7 @@ import { Public } from '../common/auth/access.decorators.js';
 import { IntakeKeysResponseModel } from '../common/openapi/models.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import type { RecipientKey } from './openpgp.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 export interface IntakeKeyDto {
   fingerprint: string;
@@ -26,6 +27,7 @@ function mapIntakeKey(key: RecipientKey): IntakeKeyDto {
 }
 
 @ApiTags('intake-keys')
+@ServedOn('public')
 @Controller('v1/intake-keys')
 export class IntakeKeysController {
   constructor(private readonly keyRing: IntakeKeyRing) {}

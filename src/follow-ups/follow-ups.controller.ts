@@ -27,6 +27,7 @@ import {
   FollowUpMessageResponseDto,
 } from './follow-ups.dto.js';
 import { FollowUps } from './follow-ups.service.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 const WRONG_RECEIPT: ErrorResponseSpec = {
   status: 404,
@@ -47,6 +48,7 @@ const TOO_MANY_RECEIPTS: ErrorResponseSpec = {
  * The address is used only to key an in-memory or Redis attempt counter.
  */
 @ApiTags('follow-ups')
+@ServedOn('public')
 @Controller('v1/follow-ups')
 export class FollowUpsController {
   constructor(

@@ -7,6 +7,7 @@ import { Public } from '../common/auth/access.decorators.js';
 import { ApiErrorResponses } from '../common/openapi/error-responses.js';
 import { HealthModel } from '../common/openapi/models.js';
 import { IntakeKeyRing } from '../crypto/intake-key-ring.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 export interface HealthDto {
   status: 'ok';
@@ -14,6 +15,7 @@ export interface HealthDto {
 }
 
 @ApiTags('health')
+@ServedOn('public')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -49,6 +51,8 @@ export class HealthController {
       details: [{ problem: 'no valid intake key' }],
     },
   })
+  // Operators' probes and proxies, not the public: the staff listener.
+  @ServedOn('staff')
   @Public()
   @Get('ready')
   async ready(): Promise<HealthDto> {

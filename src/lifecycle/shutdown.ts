@@ -10,13 +10,15 @@ export interface ShutdownStep {
   timeoutMs: number;
 }
 
-/** Counts requests that have started and not yet ended, on the raw HTTP server. */
-export function trackRequests(server: Server): () => number {
+/** Counts requests that have started and not yet ended, on the raw HTTP servers. */
+export function trackRequests(servers: readonly Server[]): () => number {
   let open = 0;
-  server.on('request', (_req, res) => {
-    open++;
-    res.once('close', () => open--);
-  });
+  for (const server of servers) {
+    server.on('request', (_req, res) => {
+      open++;
+      res.once('close', () => open--);
+    });
+  }
   return () => open;
 }
 
@@ -28,7 +30,7 @@ export function trackRequests(server: Server): () => number {
  */
 export function closeApplicationStep(
   app: { close(): Promise<void> },
-  server: Server,
+  servers: readonly Server[],
   inFlight: () => number,
   graceMs: number,
   logger: Logger,
@@ -44,7 +46,7 @@ export function closeApplicationStep(
             `shutdown: ${open} request(s) still running after ${graceMs / 1000} s; their connections are closed`,
           );
         }
-        server.closeAllConnections();
+        for (const server of servers) server.closeAllConnections();
       }, graceMs);
       try {
         await app.close();

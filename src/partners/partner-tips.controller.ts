@@ -31,6 +31,7 @@ import {
 } from './partner-tip.dto.js';
 import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
 import { PartnerSourceRefQuery } from './partner-query.dto.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,6 +56,7 @@ function mapPartnerTip(t: {
 const notFound = (): AppError => new AppError('not_found', 404, 'No such tip.');
 
 @ApiTags('partner')
+@ServedOn('partner')
 @Controller('v1/partner')
 export class PartnerTipsController {
   constructor(

@@ -3,8 +3,10 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/access.decorators.js';
 import { ChallengeModel } from '../common/openapi/models.js';
 import { ProofOfWork, type ChallengeDto } from './proof-of-work.service.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 @ApiTags('intake')
+@ServedOn('public')
 @Controller('v1/challenges')
 export class ChallengesController {
   constructor(private readonly pow: ProofOfWork) {}

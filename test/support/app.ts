@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 import { mkdtemp } from 'node:fs/promises';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,8 @@ export interface TestApp {
 export async function startTestApp(
   keyPaths: string[],
   env: Record<string, string> = {},
+  /** Runs before Fastify is ready, e.g. to add a route a test needs. */
+  beforeReady?: (fastify: FastifyInstance) => void,
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tipline-test-data-'));
   const config = loadConfig({
@@ -59,6 +62,7 @@ export async function startTestApp(
     keyRing,
     serverSecret: await resolveServerSecret(config),
   });
+  beforeReady?.(app.getHttpAdapter().getInstance());
   await app.getHttpAdapter().getInstance().ready();
   return { app, keyRing, server: app.getHttpServer(), close: () => app.close() };
 }

@@ -3,12 +3,18 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { ModulesContainer } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { ACCESS_KEY, type Access } from '../../src/common/auth/access.decorators.js';
+import {
+  declaredListener,
+  type RouteListener,
+} from '../../src/common/listeners/served-on.decorator.js';
 
 export interface RouteInfo {
   label: string;
   method: string;
   path: string;
   access: Access | undefined;
+  /** The listener it is served on when split (`@ServedOn`). */
+  listener: RouteListener | undefined;
 }
 
 function joinPath(...parts: string[]): string {
@@ -18,7 +24,7 @@ function joinPath(...parts: string[]): string {
     .join('/')}`;
 }
 
-/** Every route the application registered, with the access it declares. */
+/** Every route the application registered, with the access and listener it declares. */
 export function listRoutes(app: INestApplication): RouteInfo[] {
   const routes: RouteInfo[] = [];
   for (const module of app.get(ModulesContainer).values()) {
@@ -38,7 +44,13 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
         const access =
           (Reflect.getMetadata(ACCESS_KEY, handler) as Access | undefined) ??
           (Reflect.getMetadata(ACCESS_KEY, controller) as Access | undefined);
-        routes.push({ label: `${method} ${full}`, method, path: full, access });
+        routes.push({
+          label: `${method} ${full}`,
+          method,
+          path: full,
+          access,
+          listener: declaredListener(handler),
+        });
       }
     }
   }

@@ -21,6 +21,9 @@ import { createHmac } from 'node:crypto';
 import { SERVER_SECRET } from '../../crypto/crypto.module.js';
 import { AppError } from '../app-error.js';
 import { ACCESS_KEY, type Access } from '../auth/access.decorators.js';
+import { APP_CONFIG } from '../../config/app-config.token.js';
+import type { AppConfig } from '../../config/environment.js';
+import { arrivedOn } from '../listeners/listeners.js';
 
 /** The general limit on every public route, per address per minute. */
 export const PUBLIC_THROTTLER = 'public';
@@ -52,6 +55,10 @@ export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
  * TTL) never holds an address, and nothing reaches PostgreSQL or the logs.
  * One count per address across all public routes (not per route, the
  * throttler's default key), as before.
+ *
+ * On the onion listener every request comes from the Tor daemon, so an
+ * address means nothing there: one counter for all onion users
+ * (ONION_RATE_LIMIT), or none; proof of work carries the abuse control.
  */
 @Injectable()
 export class PublicRateLimitGuard extends ThrottlerGuard {
@@ -60,6 +67,7 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super(options, storage, reflector);
   }
@@ -73,14 +81,22 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
-    // The receipt throttler counts only on routes that ask for it.
-    if (request.throttler.name === RECEIPT_THROTTLER && !this.declaresReceiptLimit(request))
-      return Promise.resolve(true);
+    const onion =
+      arrivedOn(request.context.switchToHttp().getRequest<FastifyRequest>()) === 'onion';
+    if (request.throttler.name === RECEIPT_THROTTLER) {
+      // Counts only on routes that ask for it, and never per "address" on the onion.
+      if (onion || !this.declaresReceiptLimit(request)) return Promise.resolve(true);
+    } else if (onion) {
+      const limit = this.config.onionRateLimit;
+      return limit > 0 ? super.handleRequest({ ...request, limit }) : Promise.resolve(true);
+    }
     return super.handleRequest(request);
   }
 
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
-    const ip = (req as unknown as FastifyRequest).ip;
+    const request = req as unknown as FastifyRequest;
+    if (arrivedOn(request) === 'onion') return Promise.resolve('onion');
+    const ip = request.ip;
     return Promise.resolve(
       createHmac('sha256', this.secret).update(`addr:${ip}`).digest('base64url'),
     );

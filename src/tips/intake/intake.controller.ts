@@ -17,8 +17,10 @@ import {
   SubmitTipResponseDto,
 } from './submit-tip.dto.js';
 import { SubmitTip } from './submit-tip.use-case.js';
+import { ServedOn } from '../../common/listeners/served-on.decorator.js';
 
 @ApiTags('intake')
+@ServedOn('public')
 @Controller('v1/tips')
 export class IntakeController {
   constructor(

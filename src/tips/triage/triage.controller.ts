@@ -51,6 +51,7 @@ import {
   UpdateTipDto,
 } from './triage.dto.js';
 import { UpdateTip } from './update-tip.use-case.js';
+import { ServedOn } from '../../common/listeners/served-on.decorator.js';
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
@@ -72,6 +73,7 @@ const NO_SUCH_TIP: ErrorResponseSpec = {
 
 /** The analysts' queue. Admins and auditors have no route here. */
 @ApiTags('triage')
+@ServedOn('staff')
 @Controller('v1/triage/tips')
 export class TriageController {
   constructor(
