@@ -44,9 +44,13 @@ import { attachment } from './steps/attachment.mjs';
 import { baseline } from './steps/baseline.mjs';
 import { ceilingStep, preparePlaintext } from './steps/ceiling.mjs';
 import { coldStart } from './steps/cold-start.mjs';
+import { firstBytePage } from './steps/first-byte.mjs';
+import { fixedRate } from './steps/fixed-rate.mjs';
 import { intakeRound, intakeSummary, intakeWarmup } from './steps/intake.mjs';
 import { intakeRows } from './steps/intake-rows.mjs';
 import { liveness } from './steps/liveness.mjs';
+import { partner } from './steps/partner.mjs';
+import { peerRound, peerStart, peerSummary } from './steps/peer.mjs';
 import { profile } from './steps/profile.mjs';
 import { setup } from './steps/setup.mjs';
 import { soak } from './steps/soak.mjs';
@@ -60,16 +64,22 @@ state.intake = { rounds: [], rowChecks: [] };
 try {
   state.setupOk = await setup(ctx);
   if (state.setupOk) {
+    await firstBytePage(ctx); // first: the service is idle
     await preparePlaintext(ctx);
     await intakeWarmup(ctx);
+    await peerStart(ctx);
     for (let i = 1; i <= CFG.rounds && state.rate; i++) {
       await ceilingStep(ctx, i);
       await intakeRound(ctx, i);
+      await peerRound(ctx, i);
     }
     await intakeSummary(ctx);
+    await peerSummary(ctx);
+    await fixedRate(ctx);
   }
   await baseline(ctx);
   await liveness(ctx);
+  await partner(ctx);
   await attachment(ctx);
   await soak(ctx);
   await intakeRows(ctx);

@@ -1,6 +1,26 @@
 /** CPU accounting from Linux /proc for the bench table. */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+
+/** Clock ticks per second of /proc's utime and stime. */
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * Processes of a PostgreSQL server the bench did not start (DATABASE_URL) that
+ * count as "PostgreSQL": the bench database's backends and the server's own
+ * processes (WAL writer, checkpointer...). Set before each snapshot.
+ */
+let extraPostgres = new Set();
+export function setPostgresPids(pids) {
+  extraPostgres = new Set(pids);
+}
 
 export function describeCpu(c) {
   const f = (x) => x.toFixed(2);
@@ -51,6 +71,21 @@ export function cpuSnapshot(servicePid) {
         /* exited */
       }
     }
+    const serviceThreads = new Map();
+    if (servicePid) {
+      try {
+        for (const tid of readdirSync(`/proc/${servicePid}/task`)) {
+          try {
+            const t = parse(readFileSync(`/proc/${servicePid}/task/${tid}/stat`, 'utf8'));
+            serviceThreads.set(Number(tid), { comm: t.comm, ticks: t.ticks });
+          } catch {
+            /* thread exited */
+          }
+        }
+      } catch {
+        /* exited */
+      }
+    }
     const pgRoots = new Set(
       [...procs]
         .filter(([, p]) => p.ppid === process.pid && p.comm === 'postgres')
@@ -61,7 +96,7 @@ export function cpuSnapshot(servicePid) {
       const group =
         pid === servicePid
           ? 'service'
-          : pgRoots.has(pid) || pgRoots.has(p.ppid)
+          : pgRoots.has(pid) || pgRoots.has(p.ppid) || extraPostgres.has(pid)
             ? 'postgres'
             : pid === process.pid
               ? 'bench'
@@ -74,6 +109,8 @@ export function cpuSnapshot(servicePid) {
       irq: sys[5] + sys[6],
       steal: sys[7] ?? 0,
       serviceMain,
+      serviceThreads,
+      servicePid,
       perPid,
     };
   } catch {
@@ -105,5 +142,40 @@ export function cpuDelta(a, b) {
   const attributed =
     g.service + g.postgres + g.bench + g.other + (b.irq - a.irq) + (b.steal - a.steal);
   out.unattributed = Math.max(0, cores(used - attributed));
+  return out;
+}
+
+/**
+ * CPU milliseconds per group between two snapshots, and per thread name of the
+ * service's other threads (libuv pool, worker threads, V8 GC helpers...).
+ */
+export function cpuMs(a, b) {
+  if (!a || !b) return null;
+  const ms = (ticks) => (ticks * 1000) / CLK_TCK;
+  const g = { service: 0, postgres: 0, bench: 0, other: 0 };
+  for (const [pid, p] of b.perPid) g[p.group] += p.ticks - (a.perPid.get(pid)?.ticks ?? 0);
+  const main = b.serviceMain - a.serviceMain;
+  const threads = {};
+  for (const [tid, t] of b.serviceThreads ?? []) {
+    if (tid === b.servicePid) continue;
+    const d = t.ticks - (a.serviceThreads?.get(tid)?.ticks ?? 0);
+    if (d > 0) threads[t.comm] = (threads[t.comm] ?? 0) + ms(d);
+  }
+  return {
+    serviceMain: ms(main),
+    serviceOther: ms(g.service - main),
+    postgres: ms(g.postgres),
+    bench: ms(g.bench),
+    other: ms(g.other),
+    serviceThreads: threads,
+  };
+}
+
+/** "main 0.41, other threads 1.20 ms" per unit of work. */
+export function perUnit(msTotals, units) {
+  if (!msTotals || !(units > 0)) return null;
+  const out = {};
+  for (const k of ['serviceMain', 'serviceOther', 'postgres', 'bench', 'other'])
+    out[k] = msTotals[k] / units;
   return out;
 }

@@ -47,7 +47,7 @@ export async function report(ctx) {
   }
   if (process.env.DATABASE_URL)
     results.notes.push(
-      'DATABASE_URL: a PostgreSQL server on this machine shows up in the CPU rows as "other processes".',
+      "DATABASE_URL: PostgreSQL in the CPU rows is the bench database's backends plus the server's own processes (WAL writer, checkpointer...), found through pg_stat_activity; other databases' backends count as \"other processes\".",
     );
   if (Object.keys(EXTRA_SERVICE_ENV).length > 0)
     results.notes.push(

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cpuDelta, cpuSnapshot, describeCpu } from '../lib/cpu.mjs';
+import { cpuDelta, cpuMs, cpuSnapshot, describeCpu } from '../lib/cpu.mjs';
 
 const WORKER = fileURLToPath(new URL('../workers/ceiling.mjs', import.meta.url));
 
@@ -74,9 +74,15 @@ export async function ceilingRound(ctx, seconds, inflight) {
     const cpu0 = cpuSnapshot(service.child.pid);
     for (const w of workers) w.postMessage('go');
     const per = await Promise.all(done);
-    const cpu = cpuDelta(cpu0, cpuSnapshot(service.child.pid));
+    const cpu1 = cpuSnapshot(service.child.pid);
+    const cpu = cpuDelta(cpu0, cpu1);
     const opsPerSec = per.reduce((a, p) => a + p.ops / (p.elapsedMs / 1000), 0);
+    const ops = per.reduce((a, p) => a + p.ops, 0);
+    // The encryption threads are this process's (its main thread only waits meanwhile).
+    const ms = cpuMs(cpu0, cpu1);
     return {
+      ops,
+      cpuMsPerEncryption: ms && ops > 0 ? ms.bench / ops : null,
       threads: n,
       inflight,
       opsPerSec,
@@ -96,13 +102,13 @@ export async function ceilingStep(ctx, i) {
     const c = await ceilingRound(ctx, CFG.ceilingSeconds, 1);
     ceiling.rounds.push(c);
     log(
-      `  ceiling, 1 encryption at a time per thread: ${fmt(c.opsPerSec)} encryptions/s on ${c.threads} threads (per thread ${c.perThread.join(', ')})`,
+      `  ceiling, 1 encryption at a time per thread: ${fmt(c.opsPerSec)} encryptions/s on ${c.threads} threads (per thread ${c.perThread.join(', ')}), ${fmt(c.cpuMsPerEncryption, 2)} ms CPU per encryption`,
     );
     if (c.cpu) log(`    CPU (cores of ${c.cpu.ofCores}): ${describeCpu(c.cpu)}`);
     const sat = await ceilingRound(ctx, CFG.ceilingSeconds, CFG.ceilingInflight);
     ceiling.saturatedRounds.push(sat);
     log(
-      `  ceiling, ${CFG.ceilingInflight} encryptions in flight per thread: ${fmt(sat.opsPerSec)} encryptions/s`,
+      `  ceiling, ${CFG.ceilingInflight} encryptions in flight per thread: ${fmt(sat.opsPerSec)} encryptions/s, ${fmt(sat.cpuMsPerEncryption, 2)} ms CPU per encryption`,
     );
     if (sat.cpu) log(`    CPU (cores of ${sat.cpu.ofCores}): ${describeCpu(sat.cpu)}`);
   });

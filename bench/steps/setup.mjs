@@ -2,7 +2,7 @@
 import { access, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { cpuDelta, cpuSnapshot } from '../lib/cpu.mjs';
+import { cpuDelta, cpuSnapshot, setPostgresPids } from '../lib/cpu.mjs';
 
 export async function setup(ctx) {
   const {
@@ -109,6 +109,16 @@ export async function setup(ctx) {
 
     state.pool = pool = new pg.Pool({ connectionString: benchDbUrl, max: 2 });
     cleanups.push({ label: 'close the bench pool', fn: () => pool.end() });
+    if (process.env.DATABASE_URL) {
+      // A server the bench did not start: its processes are told apart by pg_stat_activity.
+      state.refreshPostgresPids = async () => {
+        const { rows } = await pool.query(
+          `SELECT pid FROM pg_stat_activity
+            WHERE datname = current_database() OR backend_type <> 'client backend'`,
+        );
+        setPostgresPids(rows.map((r) => r.pid));
+      };
+    }
     const ready = await fetch(`${service.url}/health/ready`);
     if (ready.status !== 200)
       throw new Error(`/health/ready answered ${ready.status}: ${await ready.text()}`);
