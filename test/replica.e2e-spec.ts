@@ -16,6 +16,7 @@ import request from 'supertest';
 import { createApp } from '../src/app.factory.js';
 import { createLogger } from '../src/common/logging/logger.js';
 import { loadConfig } from '../src/config/environment.js';
+import { ReadDatabase } from '../src/database/read-database.js';
 import { IntakeKeyRing } from '../src/crypto/intake-key-ring.js';
 import { loadIntakeKeys } from '../src/crypto/load-intake-keys.js';
 import { resolveServerSecret } from '../src/crypto/server-secret.js';
@@ -324,7 +325,13 @@ describeWithBinaries('reads on a streaming replica', () => {
       .set(...bearer(lead))
       .expect(404);
 
-    // A write and its response: on the primary (the standby would refuse it).
+    // The read side refuses writes (the standby, and a read-only session anyway)...
+    await expect(
+      t!.app
+        .get(ReadDatabase)
+        .run((db) => db.query("UPDATE tip SET tags = '{}' WHERE id = $1", [listed.id])),
+    ).rejects.toThrow(/read-only/);
+    // ...so a write and its response go to the primary.
     const patched = await request(t!.server)
       .patch(`/v1/triage/tips/${listed.id}`)
       .set(...bearer(lead))

@@ -118,8 +118,10 @@ export class ReplicaReads extends ReadDatabase {
       applicationName: 'tipline-read',
       extra: {
         ...(base.extra as object),
-        // A stopped replica must send reads to the primary quickly, not after 5 s.
+        // A stopped or unreachable replica must send reads to the primary quickly,
+        // not after the primary's 5 s connect and 30 s query timeouts.
         connectionTimeoutMillis: 2000,
+        query_timeout: 10_000,
         options: '-c default_transaction_read_only=on',
       },
     } as DataSourceOptions);
