@@ -26,6 +26,8 @@ export async function report(ctx) {
   results.notes.push(
     '(*) Baseline: the issue asks for a validating POST route without encryption; the app has none yet, so GET /health/live (no body, no validation, no database) stands in.',
     'Load generator (autocannon), liveness probe and PostgreSQL share the same cores as the service; the ceiling runs with the service idle.',
+    'CPU per committed tip: utime + stime from /proc over a run, divided by the rows that run committed. "Main thread" is /proc/<pid>/task/<pid>; "other threads" every other task of the process (encryption workers, the libuv pool running WebCrypto jobs, V8 GC helpers); "load generator" is the bench process (autocannon). CPU per encryption in the ceiling is the bench process\'s CPU over the encryptions its threads did.',
+    'Step 9 (peer) runs bench/peer.mjs, written by hand without a framework, on the same database with the same body and connections, right after each intake round: intake / peer says what the framework and the features cost.',
     `The service runs with NODE_ENV=test, LOG_LEVEL=${SERVICE_LOG_LEVEL} (production default info: one JSON request line per request, included in the cost; at warn nothing says where a PORT=0 instance listens, so BENCH_LOG_LEVEL=warn makes the bench pick the port and poll /health/live), POW_DIFFICULTY unset (0 outside production: no proof of work), PUBLIC_RATE_LIMIT=10000000 (all load comes from one address; the guard still runs).`,
   );
   {
