@@ -43,6 +43,9 @@ function findBinaries(): string | undefined {
 
 const BIN = findBinaries();
 const AS_ROOT = userInfo().uid === 0;
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser', '/usr/bin/runuser'].find((p) =>
+  existsSync(p),
+);
 if (BIN === undefined) {
   console.warn(
     `replica.e2e-spec skipped: no /usr/lib/postgresql/*/bin with ${TOOLS.join(', ')} (apt-get install postgresql)`,
@@ -53,9 +56,12 @@ const describeWithBinaries = BIN === undefined ? describe.skip : describe;
 /** A PostgreSQL tool, as the `postgres` user when we are root (the server refuses root). */
 async function tool(name: string, args: string[], timeoutMs = 60_000): Promise<string> {
   const command = join(BIN!, name);
-  const [file, argv] = AS_ROOT
-    ? ['runuser', ['-u', 'postgres', '--', command, ...args]]
-    : [command, args];
+  const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+  const [file, argv] = !AS_ROOT
+    ? [command, args]
+    : RUNUSER !== undefined
+      ? [RUNUSER, ['-u', 'postgres', '--', command, ...args]]
+      : ['su', ['postgres', '-s', '/bin/sh', '-c', [command, ...args].map(quote).join(' ')]];
   try {
     const { stdout } = await exec(file, argv, { timeout: timeoutMs, cwd: tmpdir() });
     return stdout;
