@@ -36,7 +36,7 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(runtime),
+    AppModule.forRoot({ ...runtime, logger }),
     adapter,
     // Fastify's own JSON parser (secure-json-parse: rejects __proto__) is the only
     // body parser: no urlencoded, no text/plain, so anything but JSON is 415.

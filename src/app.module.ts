@@ -12,6 +12,7 @@ import { CryptoModule } from './crypto/crypto.module.js';
 import type { IntakeKeyRing } from './crypto/intake-key-ring.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { runMigrations } from './database/run-migrations.js';
+import { ReadDatabaseModule } from './database/read-database.module.js';
 import { durabilityProblems, readDurability } from './database/durability.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuditModule } from './audit/audit.module.js';
@@ -62,6 +63,11 @@ export class AppModule {
             await runMigrations(dataSource);
             return dataSource;
           },
+        }),
+        ReadDatabaseModule.forRoot({
+          url: runtime.config.databaseReadUrl,
+          poolSize: runtime.config.databasePoolSize,
+          logger: runtime.logger,
         }),
         CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
         RateLimitModule.forRoot(runtime.config.redisUrl, runtime.config.publicRateLimit),

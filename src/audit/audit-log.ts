@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { canonicalJson } from '../common/canonical-json.js';
+import { ReadDatabase } from '../database/read-database.js';
 import { AuditEvent } from './audit-event.entity.js';
 
 /** Serialises appends so that each event links to the one before it. */
@@ -109,7 +110,10 @@ export interface VerifyResult {
  */
 @Injectable()
 export class AuditLog {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadDatabase,
+  ) {}
 
   async append(manager: EntityManager, input: AuditInput): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
@@ -144,19 +148,22 @@ export class AuditLog {
     await this.dataSource.transaction((manager) => this.append(manager, input));
   }
 
-  /** Newest first, keyset by id. */
+  /** Newest first, keyset by id; from the replica when there is one. */
   async page(options: { before?: string; limit: number; action?: string; targetId?: string }) {
-    const qb = this.dataSource
-      .getRepository(AuditEvent)
-      .createQueryBuilder('e')
-      .orderBy('e.id', 'DESC')
-      .limit(options.limit + 1);
-    if (options.before !== undefined) qb.andWhere('e.id < :before', { before: options.before });
-    if (options.action !== undefined) qb.andWhere('e.action = :action', { action: options.action });
-    if (options.targetId !== undefined) {
-      qb.andWhere('e.target_id = :targetId', { targetId: options.targetId });
-    }
-    const rows = await qb.getMany();
+    const rows = await this.reads.run((db) => {
+      const qb = db
+        .getRepository(AuditEvent)
+        .createQueryBuilder('e')
+        .orderBy('e.id', 'DESC')
+        .limit(options.limit + 1);
+      if (options.before !== undefined) qb.andWhere('e.id < :before', { before: options.before });
+      if (options.action !== undefined)
+        qb.andWhere('e.action = :action', { action: options.action });
+      if (options.targetId !== undefined) {
+        qb.andWhere('e.target_id = :targetId', { targetId: options.targetId });
+      }
+      return qb.getMany();
+    });
     const more = rows.length > options.limit;
     const events = rows.slice(0, options.limit);
     return { events, nextCursor: more ? events[events.length - 1]!.id : null };

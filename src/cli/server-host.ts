@@ -6,6 +6,7 @@ import { loadConfig } from '../config/environment.js';
 import { resolveServerSecret } from '../crypto/server-secret.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { createDataSource } from '../database/data-source.js';
+import { PrimaryReads } from '../database/read-database.js';
 import { resolveDatabase } from '../database/resolve-database.js';
 import { runMigrations } from '../database/run-migrations.js';
 
@@ -27,7 +28,7 @@ export async function withServerHost<T>(fn: (host: ServerHost) => Promise<T>): P
   try {
     await dataSource.initialize();
     await runMigrations(dataSource);
-    const audit = new AuditLog(dataSource);
+    const audit = new AuditLog(dataSource, new PrimaryReads(dataSource));
     const users = new UsersService(
       dataSource,
       new SecretBox(secret, 'totp:v1'),

@@ -62,6 +62,27 @@ describe('loadConfig', () => {
     expect(message).toContain('DATABASE_URL is required in production');
   });
 
+  it('checks DATABASE_READ_URL without printing it, and wants a primary next to it', () => {
+    const bad = problemsOf({
+      DATABASE_URL: 'postgres://u:p@db/tipline',
+      DATABASE_READ_URL: `mysql://root:${SECRET}@replica/x`,
+    });
+    expect(bad).toContain('DATABASE_READ_URL must be a postgres://');
+    expect(bad).not.toContain(SECRET);
+    expect(problemsOf({ DATABASE_READ_URL: 'postgres://u:p@replica/tipline' })).toContain(
+      'DATABASE_READ_URL needs DATABASE_URL',
+    );
+    expect(
+      loadConfig(
+        {
+          DATABASE_URL: 'postgres://u:p@db/tipline',
+          DATABASE_READ_URL: 'postgres://u:p@replica/tipline',
+        },
+        '/x',
+      ).databaseReadUrl,
+    ).toBe('postgres://u:p@replica/tipline');
+  });
+
   it('treats blank variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, '/x')).toMatchObject({
       port: 3000,

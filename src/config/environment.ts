@@ -57,6 +57,10 @@ class EnvironmentVariables {
 
   @IsOptional()
   @IsString()
+  DATABASE_READ_URL?: string;
+
+  @IsOptional()
+  @IsString()
   @MinLength(1)
   DATA_DIR?: string;
 
@@ -208,6 +212,8 @@ export interface AppConfig {
   /** Unset: the embedded PostgreSQL under `dataDir` is used. */
   databaseUrl?: string;
   databasePoolSize: number;
+  /** A streaming replica for reads that may be slightly stale; unset: the primary. */
+  databaseReadUrl?: string;
   /** Absolute path of the directory for development state (embedded database, dev keys, dev secret). */
   dataDir: string;
   /** Absolute paths of armored public keys; empty in development means "generate a dev key". */
@@ -341,6 +347,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
   if (vars.DATABASE_URL !== undefined && !isPostgresUrl(vars.DATABASE_URL)) {
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL with a host');
   }
+  if (vars.DATABASE_READ_URL !== undefined) {
+    if (!isPostgresUrl(vars.DATABASE_READ_URL)) {
+      problems.push('DATABASE_READ_URL must be a postgres:// or postgresql:// URL with a host');
+    } else if (vars.DATABASE_URL === undefined) {
+      problems.push('DATABASE_READ_URL needs DATABASE_URL (the embedded database has no replica)');
+    }
+  }
 
   const listen: ListenPlan = {};
   for (const [name, side] of [
@@ -422,6 +435,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     host: vars.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: vars.DATABASE_URL,
     databasePoolSize: vars.DATABASE_POOL_SIZE ?? 10,
+    databaseReadUrl: vars.DATABASE_READ_URL,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     intakePublicKeyPaths: keyPaths,
     serverSecret: vars.SERVER_SECRET,

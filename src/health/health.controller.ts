@@ -8,10 +8,11 @@ import { ApiErrorResponses } from '../common/openapi/error-responses.js';
 import { HealthModel } from '../common/openapi/models.js';
 import { IntakeKeyRing } from '../crypto/intake-key-ring.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { ReadDatabase, type ReplicaStatus } from '../database/read-database.js';
 
 export interface HealthDto {
   status: 'ok';
-  checks?: { database: 'ok'; intakeKeys: number };
+  checks?: { database: 'ok'; intakeKeys: number; replica: ReplicaStatus };
 }
 
 @ApiTags('health')
@@ -21,6 +22,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly keyRing: IntakeKeyRing,
+    private readonly reads: ReadDatabase,
   ) {}
 
   /** The process is up and its event loop turns. */
@@ -32,15 +34,29 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to take tips: the database answers and at least one intake key is valid. */
+  /**
+   * Ready to take tips: the database answers and at least one intake key is
+   * valid. The read replica is reported, never a reason to be unready: reads
+   * fall back to the primary.
+   */
   @ApiOperation({
     summary: 'Readiness',
-    description: 'Ready to take tips: the database answers and at least one intake key is valid.',
+    description:
+      'Ready to take tips: the database answers and at least one intake key is valid. ' +
+      'The read replica state and lag are reported; a replica that is down does not make ' +
+      'the service unready.',
   })
   @ApiOkResponse({
     type: HealthModel,
     description: 'Ready.',
-    example: { status: 'ok', checks: { database: 'ok', intakeKeys: 1 } },
+    example: {
+      status: 'ok',
+      checks: {
+        database: 'ok',
+        intakeKeys: 1,
+        replica: { state: 'up', lagSeconds: 0, lagBytes: 0 },
+      },
+    },
   })
   @ApiErrorResponses({
     status: 503,
@@ -77,6 +93,7 @@ export class HealthController {
         5,
       );
     }
-    return { status: 'ok', checks: { database: 'ok', intakeKeys: keys } };
+    const replica = await this.reads.status();
+    return { status: 'ok', checks: { database: 'ok', intakeKeys: keys, replica } };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { ReadDatabase } from '../database/read-database.js';
 
 interface PgPool {
   totalCount: number;
@@ -53,7 +54,10 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    reads: ReadDatabase,
+  ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tipline_' });
     const pool = (): PgPool | undefined =>
       (this.dataSource.driver as unknown as { master?: PgPool }).master;
@@ -70,15 +74,16 @@ export class Metrics {
         this.set({ state: 'waiting' }, p.waitingCount);
       },
     });
-    const db = this.dataSource;
     new Gauge({
       name: 'tipline_tips_purged_total',
       help: 'Tips deleted by retention, by channel and category (closed tips stay counted)',
       labelNames: ['channel', 'category'] as const,
       registers: [this.registry],
       async collect() {
-        const rows = await db.query<Array<{ channel: string; category: string; purged: string }>>(
-          'SELECT channel, category, purged FROM retention_stat',
+        const rows = await reads.run((db) =>
+          db.query<Array<{ channel: string; category: string; purged: string }>>(
+            'SELECT channel, category, purged FROM retention_stat',
+          ),
         );
         this.reset();
         for (const r of rows)

@@ -50,8 +50,8 @@ export class MessagesRepository {
     );
   }
 
-  async countForTip(tipId: string): Promise<number> {
-    const rows = await this.dataSource.query<Array<{ n: string }>>(
+  async countForTip(tipId: string, db?: EntityManager): Promise<number> {
+    const rows = await (db ?? this.dataSource).query<Array<{ n: string }>>(
       'SELECT count(*) AS n FROM message WHERE tip_id = $1',
       [tipId],
     );
@@ -68,8 +68,8 @@ export class MessagesRepository {
     return (rows[0]?.n ?? 0) + 1;
   }
 
-  async listAttachments(tipId: string): Promise<AttachmentRow[]> {
-    return this.dataSource.query<AttachmentRow[]>(
+  async listAttachments(tipId: string, db?: EntityManager): Promise<AttachmentRow[]> {
+    return (db ?? this.dataSource).query<AttachmentRow[]>(
       `SELECT id, n, message_id, ciphertext_bytes, chunk_count, created_at
          FROM attachment WHERE tip_id = $1 ORDER BY n`,
       [tipId],

@@ -21,8 +21,8 @@ export class NotesRepository {
   }
 
   /** Notes of a tip, oldest first; with ciphertext only when asked. */
-  async listForTip(tipId: string, withBody: boolean): Promise<NoteRow[]> {
-    return await this.dataSource.query<NoteRow[]>(
+  async listForTip(tipId: string, withBody: boolean, db?: EntityManager): Promise<NoteRow[]> {
+    return await (db ?? this.dataSource).query<NoteRow[]>(
       `SELECT n.id, n.author_id, a.username AS author_username, n.created_at, n.key_fingerprints
               ${withBody ? ', n.body' : ''}
          FROM note n JOIN analyst a ON a.id = n.author_id

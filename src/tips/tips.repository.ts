@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { ReadDatabase } from '../database/read-database.js';
 import { Tip } from './tip.entity.js';
 import { TRIAGE_COLUMNS, TRIAGE_FROM, type TriageRow } from './triage-row.js';
 
@@ -61,6 +62,7 @@ export class TipsRepository {
   constructor(
     @InjectRepository(Tip) private readonly tips: Repository<Tip>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly reads: ReadDatabase,
   ) {}
 
   /**
@@ -83,7 +85,10 @@ export class TipsRepository {
     }
   }
 
-  /** A page of the triage queue; `where` and `orderBy` come from the triage query builder. */
+  /**
+   * A page of the triage queue; `where` and `orderBy` come from the triage query
+   * builder. Read from the replica when there is one (it may trail by a moment).
+   */
   async listForTriage(
     where: string[],
     params: unknown[],
@@ -91,9 +96,11 @@ export class TipsRepository {
     limit: number,
   ): Promise<TriageRow[]> {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return await this.dataSource.query<TriageRow[]>(
-      `SELECT ${TRIAGE_COLUMNS} FROM ${TRIAGE_FROM} ${clause} ORDER BY ${orderBy} LIMIT ${limit}`,
-      params,
+    return await this.reads.run((db) =>
+      db.query<TriageRow[]>(
+        `SELECT ${TRIAGE_COLUMNS} FROM ${TRIAGE_FROM} ${clause} ORDER BY ${orderBy} LIMIT ${limit}`,
+        params,
+      ),
     );
   }
 
@@ -109,8 +116,8 @@ export class TipsRepository {
     return rows[0] ?? null;
   }
 
-  async allowsReplies(id: string): Promise<boolean> {
-    const rows = await this.dataSource.query<Array<{ allow_replies: boolean }>>(
+  async allowsReplies(id: string, db?: EntityManager): Promise<boolean> {
+    const rows = await (db ?? this.dataSource).query<Array<{ allow_replies: boolean }>>(
       'SELECT allow_replies FROM tip WHERE id = $1',
       [id],
     );

@@ -12,6 +12,34 @@ import { EX } from './examples.js';
  * in step; the schema keeps the interface's name.
  */
 
+@ApiSchema({ name: 'ReplicaStatusDto' })
+export class ReplicaStatusModel {
+  @ApiProperty({
+    enum: ['none', 'up', 'down'],
+    description:
+      '`none`: no `DATABASE_READ_URL`. `down`: reads go to the primary until the replica ' +
+      'answers again (the service stays ready).',
+    example: 'up',
+  })
+  state: 'none' | 'up' | 'down';
+
+  @ApiPropertyOptional({
+    type: 'number',
+    minimum: 0,
+    description: "Seconds the replica's replay trails the primary (0 when caught up).",
+    example: 0,
+  })
+  lagSeconds?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    description: 'WAL bytes the replica has still to replay.',
+    example: 0,
+  })
+  lagBytes?: number;
+}
+
 @ApiSchema({ name: 'HealthChecksDto' })
 export class HealthChecksModel {
   @ApiProperty({ enum: ['ok'], example: 'ok' })
@@ -24,6 +52,9 @@ export class HealthChecksModel {
     example: 1,
   })
   intakeKeys: number;
+
+  @ApiProperty({ type: () => ReplicaStatusModel, description: 'The read replica.' })
+  replica: ReplicaStatusModel;
 }
 
 @ApiSchema({ name: 'HealthDto' })

@@ -19,7 +19,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { MessagesRepository } from '../messages.repository.js';
 import { AppError } from '../../common/app-error.js';
 import { CurrentStaff, Roles, StaffIp } from '../../common/auth/access.decorators.js';
 import type { StaffPrincipal } from '../../common/auth/roles.js';
@@ -31,10 +30,8 @@ import {
   type ErrorResponseSpec,
 } from '../../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../../common/openapi/request-bodies.js';
-import { NotesRepository } from '../notes.repository.js';
-import { TipsRepository } from '../tips.repository.js';
 import { ListTips } from './list-tips.query.js';
-import { mapNoteRef, mapTipSummary } from './tip-mappers.js';
+import { ShowTip } from './show-tip.query.js';
 import { TipContent } from './tip-content.use-case.js';
 import {
   AddNoteDto,
@@ -78,11 +75,9 @@ const NO_SUCH_TIP: ErrorResponseSpec = {
 export class TriageController {
   constructor(
     private readonly listTips: ListTips,
+    private readonly showTip: ShowTip,
     private readonly updateTip: UpdateTip,
     private readonly content: TipContent,
-    private readonly tips: TipsRepository,
-    private readonly notes: NotesRepository,
-    private readonly messages: MessagesRepository,
   ) {}
 
   @ApiOperation({
@@ -118,27 +113,8 @@ export class TriageController {
   @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id')
-  async show(@Param('id', uuid) id: string): Promise<TipDetailDto> {
-    const tip = await this.tips.findForTriage(id);
-    if (!tip) throw new AppError('not_found', 404, 'No such tip.');
-    const [notes, attachments, messages, replies] = await Promise.all([
-      this.notes.listForTip(id, false),
-      this.messages.listAttachments(id),
-      this.messages.countForTip(id),
-      this.tips.allowsReplies(id),
-    ]);
-    return {
-      ...mapTipSummary(tip),
-      allowReplies: replies,
-      notes: notes.map(mapNoteRef),
-      attachments: attachments.map((a) => ({
-        n: a.n,
-        messageId: a.message_id,
-        ciphertextBytes: Number(a.ciphertext_bytes),
-        createdAt: a.created_at.toISOString(),
-      })),
-      counts: { notes: notes.length, attachments: attachments.length, messages },
-    };
+  show(@Param('id', uuid) id: string): Promise<TipDetailDto> {
+    return this.showTip.execute(id);
   }
 
   @ApiOperation({
