@@ -43,7 +43,8 @@ describe('migrations', () => {
 
       const [a, b] = await Promise.all([runMigrations(ds), runMigrations(other)]);
       expect([...a, ...b]).toHaveLength(migrations.length);
-      expect(await tables()).toEqual([
+      const schema = await tables();
+      expect(schema).toEqual([
         'analyst',
         'api_key',
         'attachment',
@@ -54,6 +55,7 @@ describe('migrations', () => {
         'message',
         'note',
         'partner',
+        'partner_daily_tips',
         'partner_signing_key',
         'pow_spent',
         'retention_stat',
@@ -66,7 +68,7 @@ describe('migrations', () => {
       expect(await tables()).toEqual([]);
 
       expect(await runMigrations(ds)).toHaveLength(migrations.length);
-      expect(await tables()).toHaveLength(15);
+      expect(await tables()).toEqual(schema);
     } finally {
       await ds.destroy();
       await other.destroy();

@@ -1,3 +1,4 @@
+import { PartnerQuotaRepository } from './partner-quota.repository.js';
 import { Global, Module } from '@nestjs/common';
 import { TipsModule } from '../tips/tips.module.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -11,7 +12,13 @@ import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
 @Module({
   imports: [TipsModule],
   controllers: [PartnerTipsController],
-  providers: [PartnersService, SubmitPartnerTip, IdempotencyStore, PartnerUsage],
+  providers: [
+    PartnersService,
+    SubmitPartnerTip,
+    IdempotencyStore,
+    PartnerUsage,
+    PartnerQuotaRepository,
+  ],
   exports: [PartnersService, IdempotencyStore],
 })
 export class PartnersModule {}

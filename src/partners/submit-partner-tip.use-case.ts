@@ -15,6 +15,7 @@ import { generateTipReference } from '../tips/tip-reference.js';
 import { DuplicateReferenceError, TipsRepository } from '../tips/tips.repository.js';
 import { IdempotencyStore } from './idempotency.js';
 import type { PartnerTipDto, SubmitPartnerTipDto } from './partner-tip.dto.js';
+import { PartnerQuotaRepository } from './partner-quota.repository.js';
 import { PartnersService } from './partners.service.js';
 
 const URGENCY_PRIORITY = { 'immediate-danger': 1, days: 2, weeks: 3, unknown: 3 } as const;
@@ -44,6 +45,7 @@ export class SubmitPartnerTip {
     private readonly encryptor: PayloadEncryptor,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: Metrics,
+    private readonly quota: PartnerQuotaRepository,
   ) {}
 
   async execute(
@@ -147,19 +149,10 @@ export class SubmitPartnerTip {
       };
       try {
         await this.dataSource.transaction(async (m) => {
-          // One partner's quota is counted under a lock, so instances agree.
-          await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-            `quota:${partner.partnerId}`,
-          ]);
-          const dayStart = new Date(
-            Date.UTC(
-              receivedAt.getUTCFullYear(),
-              receivedAt.getUTCMonth(),
-              receivedAt.getUTCDate(),
-            ),
-          );
-          const today = await this.tips.countPartnerTipsSince(m, partner.partnerId, dayStart);
-          if (today >= partner.tipsPerDay) {
+          // Counted in a row the transaction locks: instances agree, and a
+          // refused or failed tip leaves the count as it was (rollback).
+          const today = await this.quota.countOneMore(m, partner.partnerId, receivedAt);
+          if (today > partner.tipsPerDay) {
             throw new AppError(
               'quota_exceeded',
               429,

@@ -171,18 +171,6 @@ export class TipsRepository {
     });
   }
 
-  async countPartnerTipsSince(
-    manager: EntityManager,
-    partnerId: string,
-    since: Date,
-  ): Promise<number> {
-    const rows = await manager.query<Array<{ n: string }>>(
-      'SELECT count(*) AS n FROM tip WHERE partner_id = $1 AND received_at >= $2',
-      [partnerId, since],
-    );
-    return Number(rows[0]?.n ?? 0);
-  }
-
   /** The tip a receipt opens: by its HMAC, with what a check-in needs. */
   async findByReceiptHash(
     receiptHash: Buffer,
