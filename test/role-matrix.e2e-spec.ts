@@ -39,6 +39,7 @@ const EXPECTED: Record<string, Caller[]> = {
   'GET /v1/triage/tips/:id/payload': ['analyst', 'lead'],
   'GET /v1/triage/tips/:id/notes': ['analyst', 'lead'],
   'POST /v1/triage/tips/:id/notes': ['analyst', 'lead'],
+  'POST /v1/triage/tips/:id/exports': ['analyst', 'lead'],
   'POST /v1/triage/tips/:id/replies': ['analyst', 'lead'],
   'GET /v1/triage/tips/:id/messages': ['analyst', 'lead'],
   'GET /v1/triage/tips/:id/attachments/:n': ['analyst', 'lead'],
