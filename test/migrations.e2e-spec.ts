@@ -59,6 +59,8 @@ describe('migrations', () => {
         'retention_stat',
         'session',
         'tip',
+        'webhook_delivery',
+        'webhook_endpoint',
       ]);
 
       for (let i = 0; i < migrations.length; i++)
@@ -66,7 +68,7 @@ describe('migrations', () => {
       expect(await tables()).toEqual([]);
 
       expect(await runMigrations(ds)).toHaveLength(migrations.length);
-      expect(await tables()).toHaveLength(15);
+      expect(await tables()).toHaveLength(17);
     } finally {
       await ds.destroy();
       await other.destroy();

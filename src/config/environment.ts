@@ -130,6 +130,14 @@ class EnvironmentVariables {
   @IsString()
   @MinLength(24, { message: 'METRICS_TOKEN must be at least 24 characters long' })
   METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE?: 'true' | 'false';
+
+  @IsOptional()
+  @IsString()
+  WEBHOOK_RETRY_SCHEDULE?: string;
 }
 
 export interface AppConfig {
@@ -169,7 +177,14 @@ export interface AppConfig {
   backgroundJobs: boolean;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
+  /** Webhook endpoints may be on loopback, link-local or private addresses (operator's choice). */
+  webhookAllowPrivate: boolean;
+  /** Seconds to wait before each retry of a failed webhook delivery. */
+  webhookRetrySchedule: number[];
 }
+
+/** The Standard Webhooks schedule after the first try: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 function isIpOrCidr(value: string): boolean {
   const [ip, bits, extra] = value.split('/');
@@ -250,6 +265,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL with a host');
   }
 
+  const retrySchedule =
+    vars.WEBHOOK_RETRY_SCHEDULE === undefined
+      ? DEFAULT_WEBHOOK_RETRY_SCHEDULE
+      : vars.WEBHOOK_RETRY_SCHEDULE.split(',').map((v) => Number(v.trim()));
+  if (
+    retrySchedule.length > 20 ||
+    retrySchedule.some((n) => !Number.isInteger(n) || n < 1 || n > 86_400)
+  ) {
+    problems.push(
+      'WEBHOOK_RETRY_SCHEDULE must be at most 20 comma-separated whole seconds, each 1 to 86400',
+    );
+  }
+
   const nodeEnv: NodeEnv = vars.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';
   const keyPaths = (vars.INTAKE_PUBLIC_KEYS ?? '')
@@ -297,6 +325,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     retentionDays: vars.RETENTION_DAYS ?? 90,
     backgroundJobs: (vars.BACKGROUND_JOBS ?? 'true') === 'true',
     metricsToken: vars.METRICS_TOKEN,
+    webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookRetrySchedule: retrySchedule,
     attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
     uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
   };

@@ -46,6 +46,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookDeliveries = new Counter({
+    name: 'tipline_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome (delivered, retrying, dead, gone)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly jobRuns = new Counter({
     name: 'tipline_job_runs_total',
     help: 'Background job runs by job and outcome',

@@ -8,6 +8,8 @@ import { actingStaff } from '../../auth/users.service.js';
 import { AppError } from '../../common/app-error.js';
 import type { StaffPrincipal } from '../../common/auth/roles.js';
 import { TipsRepository, type TriageUpdate } from '../tips.repository.js';
+import { triageChangeEvents } from '../../webhooks/webhook-events.js';
+import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
 import { mapTipSummary, priorityLabel, priorityValue } from './tip-mappers.js';
 import type { TipSummaryDto, UpdateTipDto } from './triage.dto.js';
 import { canTransition } from './workflow.js';
@@ -28,6 +30,7 @@ export class UpdateTip {
     private readonly tips: TipsRepository,
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: WebhookEvents,
   ) {}
 
   async execute(
@@ -143,6 +146,13 @@ export class UpdateTip {
           targetId: id,
           details: { reference: tip.reference, changes: diff },
         });
+        await this.events.record(
+          m,
+          triageChangeEvents(
+            { id, reference: tip.reference, priority: priorityLabel(tip.priority) },
+            diff,
+          ),
+        );
       }
       const updated = await this.tips.findForTriage(id, m);
       return mapTipSummary(updated!);
