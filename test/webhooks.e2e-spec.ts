@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -348,6 +349,31 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     ].join('\n');
     expect(everything).not.toContain(CANARY);
     expect(everything).not.toContain(receipt);
+  });
+
+  it('announces intake key changes', async () => {
+    await register('/keys', {
+      eventTypes: ['intake-key.added', 'intake-key.retired'],
+      format: 'summary',
+    });
+    const key = await makeTestKey();
+    const added = await request(a.server)
+      .post('/v1/admin/intake-keys')
+      .set(...bearer(admin))
+      .send({ armored: await readFile(key.publicKeyPath, 'utf8') })
+      .expect(201);
+    await request(a.server)
+      .delete(`/v1/admin/intake-keys/${added.body.fingerprint}`)
+      .set(...bearer(admin))
+      .expect(204);
+    const events = await waitFor('both key events', () => {
+      const h = rx.hits.filter((x) => x.path === '/keys');
+      return h.length >= 2 && h.map((x) => JSON.parse(x.body) as { type: string; data: unknown });
+    });
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ['intake-key.added', { fingerprint: added.body.fingerprint }],
+      ['intake-key.retired', { fingerprint: added.body.fingerprint }],
+    ]);
   });
 
   it('audits endpoint changes without secrets and refuses bad URLs', async () => {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { SERVER_SECRET } from '../crypto/crypto.module.js';
+import { INTAKE_KEY_EVENTS } from '../crypto/intake-key-events.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { AdminWebhooksController } from './webhooks-admin.controller.js';
 import { WebhookEndpoints } from './webhook-endpoints.service.js';
@@ -20,12 +21,13 @@ import { WebhooksRepository } from './webhooks.repository.js';
     WebhookJobs,
     WebhookEvents,
     WebhookEndpoints,
+    { provide: INTAKE_KEY_EVENTS, useExisting: WebhookEvents },
     {
       provide: WEBHOOK_SECRET_BOX,
       inject: [SERVER_SECRET],
       useFactory: (secret: Buffer) => new SecretBox(secret, 'webhook-secrets:v1'),
     },
   ],
-  exports: [WebhookEvents, WebhookJobs],
+  exports: [WebhookEvents, WebhookJobs, INTAKE_KEY_EVENTS],
 })
 export class WebhooksModule {}
