@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/app-config.token.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import type { AppConfig } from '../../config/environment.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -31,6 +32,7 @@ export class UpdateTip {
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: WebhookEvents,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute(
@@ -39,7 +41,7 @@ export class UpdateTip {
     me: StaffPrincipal,
     ip: string,
   ): Promise<TipSummaryDto> {
-    return this.dataSource.transaction(async (m) => {
+    const updated = await this.dataSource.transaction(async (m) => {
       const tip = await this.tips.findForTriage(id, m, true);
       if (!tip) throw new AppError('not_found', 404, 'No such tip.');
       if (patch.version !== tip.version) {
@@ -154,8 +156,15 @@ export class UpdateTip {
           ),
         );
       }
-      const updated = await this.tips.findForTriage(id, m);
-      return mapTipSummary(updated!);
+      const after = await this.tips.findForTriage(id, m);
+      return { summary: mapTipSummary(after!), firstTriage: diff.status?.from === 'new' };
     });
+    if (updated.firstTriage) {
+      this.metrics.timeToFirstTriage.observe(
+        { priority: updated.summary.priority },
+        (Date.now() - new Date(updated.summary.receivedAt).getTime()) / 1000,
+      );
+    }
+    return updated.summary;
   }
 }
