@@ -15,24 +15,31 @@ interface Hit {
   headers: IncomingHttpHeaders;
   body: string;
   status: number;
+  at: number;
 }
 
 /** A receiver: records every request; answers with the next scripted status, else 200. */
 async function receiver(): Promise<{
   url: string;
   hits: Hit[];
-  script: Map<string, number[]>;
+  script: Map<string, Array<number | [number, string]>>;
   close(): Promise<void>;
 }> {
   const hits: Hit[] = [];
-  const script = new Map<string, number[]>();
+  const script = new Map<string, Array<number | [number, string]>>();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
-      const status = script.get(req.url!)?.shift() ?? 200;
-      hits.push({ path: req.url!, headers: req.headers, body, status });
-      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+      const next = script.get(req.url!)?.shift() ?? 200;
+      const [status, retryAfter] = typeof next === 'number' ? [next, undefined] : next;
+      hits.push({ path: req.url!, headers: req.headers, body, status, at: Date.now() });
+      res
+        .writeHead(status, {
+          'content-type': 'application/json',
+          ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+        })
+        .end('{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -186,6 +193,50 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     });
     await request(a.server)
       .patch(`/v1/admin/webhooks/${summary.id}`)
+      .set(...bearer(admin))
+      .send({ enabled: false })
+      .expect(200);
+  });
+
+  it('honours Retry-After, gives up after the last retry, and moves on', async () => {
+    const hook = await register('/dead', { eventTypes: ['tip.received'], format: 'thin' });
+    // 503 asking for 3 s (longer than the 1 s schedule), then 500 twice: dead after 3 tries.
+    rx.script.set('/dead', [[503, '3'], 500, 500]);
+    const doomed = (await submit()).body.reference as string;
+    const next = (await submit()).body.reference as string;
+    const tries = await waitFor('three tries', () => {
+      const h = hitsFor('/dead', doomed);
+      return h.length >= 3 && h;
+    });
+    expect(tries.map((h) => h.status)).toEqual([503, 500, 500]);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(2900);
+    expect(new Set(tries.map((h) => h.headers['webhook-id'])).size).toBe(1);
+    // The message behind it waited its turn, then went.
+    const [after] = await waitFor('the next message', () => {
+      const h = hitsFor('/dead', next);
+      return h.length > 0 && h;
+    });
+    expect(after!.at).toBeGreaterThan(tries[2]!.at);
+    const deliveries = await request(a.server)
+      .get(`/v1/admin/webhooks/${hook.id}/deliveries`)
+      .set(...bearer(admin))
+      .expect(200);
+    const dead = (deliveries.body.deliveries as Array<Record<string, unknown>>).find(
+      (d) => d.messageId === tries[0]!.headers['webhook-id'],
+    );
+    expect(dead).toMatchObject({ status: 'dead', attempts: 3, lastStatusCode: 500 });
+    // An admin resends it: the same webhook-id again.
+    await request(a.server)
+      .post(`/v1/admin/webhooks/${hook.id}/deliveries/${dead!.id as string}/resend`)
+      .set(...bearer(admin))
+      .expect(202);
+    await waitFor('the resend', () => hitsFor('/dead', doomed).length === 4);
+    expect(hitsFor('/dead', doomed)[3]).toMatchObject({
+      status: 200,
+      headers: expect.objectContaining({ 'webhook-id': tries[0]!.headers['webhook-id'] }),
+    });
+    await request(a.server)
+      .patch(`/v1/admin/webhooks/${hook.id}`)
       .set(...bearer(admin))
       .send({ enabled: false })
       .expect(200);
