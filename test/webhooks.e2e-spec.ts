@@ -468,6 +468,39 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
       'webhook.tested',
     ]);
     expect(JSON.stringify(audit.rows)).not.toContain('whsec_');
+    // An endpoint sealed under another SERVER_SECRET (a shared database, a changed secret)
+    // is still listed, with no readable secret, and a rotation repairs it.
+    const foreign = await withClient(async (c) => {
+      const r = await c.query<{ id: string }>(
+        `INSERT INTO webhook_endpoint (id, url, secrets, event_types, format, enabled)
+         VALUES (gen_random_uuid(), 'https://203.0.113.7/x', '\\x01ff', '{test.ping}', 'thin', false)
+         RETURNING id`,
+      );
+      return r.rows[0]!.id;
+    });
+    const all = await request(a.server)
+      .get('/v1/admin/webhooks')
+      .set(...bearer(admin))
+      .expect(200);
+    expect(
+      (all.body.endpoints as Array<{ id: string; secretCount: number }>).find(
+        (e) => e.id === foreign,
+      ),
+    ).toMatchObject({ secretCount: 0 });
+    await request(a.server)
+      .patch(`/v1/admin/webhooks/${foreign}`)
+      .set(...bearer(admin))
+      .send({ enabled: true })
+      .expect(409);
+    const repaired = await request(a.server)
+      .patch(`/v1/admin/webhooks/${foreign}`)
+      .set(...bearer(admin))
+      .send({ rotateSecret: true })
+      .expect(200);
+    expect(repaired.body).toMatchObject({
+      secretCount: 1,
+      secret: expect.stringMatching(/^whsec_/),
+    });
     const bad = await request(a.server)
       .post('/v1/admin/webhooks')
       .set(...bearer(admin))

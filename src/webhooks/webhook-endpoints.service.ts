@@ -53,8 +53,15 @@ export class WebhookEndpoints {
     }
   }
 
+  /** secretCount 0: sealed under another SERVER_SECRET, unreadable here (rotate the secret). */
   private map(e: EndpointRow): WebhookDto {
-    return mapWebhook(e, openSecrets(this.box, e.id, e.secrets).length);
+    let count = 0;
+    try {
+      count = openSecrets(this.box, e.id, e.secrets).length;
+    } catch {
+      // listed all the same
+    }
+    return mapWebhook(e, count);
   }
 
   async create(
@@ -108,10 +115,23 @@ export class WebhookEndpoints {
     const row = await this.dataSource.transaction(async (m) => {
       const current = await this.repository.findEndpoint(id, m);
       if (!current) throw noEndpoint();
-      let secrets = openSecrets(this.box, id, current.secrets);
+      let secrets: string[];
+      try {
+        secrets = openSecrets(this.box, id, current.secrets);
+      } catch {
+        // Sealed under another SERVER_SECRET: only a new secret can help.
+        if (!input.rotateSecret) {
+          throw new AppError(
+            'conflict',
+            409,
+            'The signing secret of this endpoint cannot be read with this SERVER_SECRET; rotate it.',
+          );
+        }
+        secrets = [];
+      }
       if (input.rotateSecret) {
         secret = newWebhookSecret();
-        secrets = [secret, secrets[0]!];
+        secrets = [secret, ...secrets.slice(0, 1)];
       }
       if (input.retireOldSecrets) secrets = secrets.slice(0, 1);
       const minPriority =

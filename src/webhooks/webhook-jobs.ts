@@ -37,6 +37,8 @@ function transactionAdapter(manager: EntityManager): BossDatabase {
   };
 }
 
+class SecretUnreadable extends Error {}
+
 /** Seconds a Retry-After header asks for (delta-seconds or an HTTP date), if any. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number | null {
   if (header === null) return null;
@@ -145,18 +147,19 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
     let retryAfter: number | null = null;
     try {
       const url = await checkWebhookUrl(d.url, this.config.webhookAllowPrivate);
+      let secrets: string[];
+      try {
+        secrets = openSecrets(this.box, d.endpoint_id, d.secrets);
+      } catch {
+        throw new SecretUnreadable();
+      }
       const at = new Date();
       const res = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Tipline-Webhooks/1',
-          ...signedHeaders(
-            openSecrets(this.box, d.endpoint_id, d.secrets),
-            d.message_id,
-            at,
-            d.body,
-          ),
+          ...signedHeaders(secrets, d.message_id, at, d.body),
         },
         body: d.body,
         redirect: 'manual',
@@ -175,9 +178,11 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
       error =
         err instanceof WebhookUrlError
           ? `URL ${err.message}`
-          : (err as Error).name === 'TimeoutError'
-            ? 'timed out after 15 s'
-            : `network error (${(err as NodeJS.ErrnoException).cause ? 'connection failed' : (err as Error).name})`;
+          : err instanceof SecretUnreadable
+            ? 'signing secret unreadable with this SERVER_SECRET: rotate it'
+            : (err as Error).name === 'TimeoutError'
+              ? 'timed out after 15 s'
+              : `network error (${(err as NodeJS.ErrnoException).cause ? 'connection failed' : (err as Error).name})`;
     }
     if (statusCode === 410) {
       await this.repository.markFailed(d.id, { statusCode, error }, null);

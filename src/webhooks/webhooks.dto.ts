@@ -199,9 +199,10 @@ export class WebhookDto {
 
   @ApiProperty({
     type: 'integer',
-    minimum: 1,
+    minimum: 0,
     maximum: 2,
-    description: 'Signing secrets in use.',
+    description:
+      'Signing secrets in use; 0 when they were sealed under another SERVER_SECRET (rotate).',
     example: 1,
   })
   secretCount: number;
