@@ -4,6 +4,7 @@ import { Partners1795743000000 } from './1795743000000-Partners.js';
 import { FollowUpsAttachments1795744000000 } from './1795744000000-FollowUpsAttachments.js';
 import { AbuseAndRetention1795745000000 } from './1795745000000-AbuseAndRetention.js';
 import { DuplicateOfIndex1795746000000 } from './1795746000000-DuplicateOfIndex.js';
+import { Webhooks1795747000000 } from './1795747000000-Webhooks.js';
 import { PartnerDailyTips1795747200000 } from './1795747200000-PartnerDailyTips.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
@@ -14,5 +15,6 @@ export const migrations = [
   FollowUpsAttachments1795744000000,
   AbuseAndRetention1795745000000,
   DuplicateOfIndex1795746000000,
+  Webhooks1795747000000,
   PartnerDailyTips1795747200000,
 ];

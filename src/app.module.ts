@@ -25,6 +25,7 @@ import { IntakeModule } from './tips/intake/intake.module.js';
 import { PartnersModule } from './partners/partners.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { PublicRateLimitGuard } from './common/rate-limit/public-rate-limit.guard.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 export interface AppRuntime {
   config: AppConfig;
@@ -73,6 +74,7 @@ export class AppModule {
         RateLimitModule.forRoot(runtime.config.redisUrl, runtime.config.publicRateLimit),
         MetricsModule,
         AuditModule,
+        WebhooksModule,
         PartnersModule,
         AuthModule,
         HealthModule,

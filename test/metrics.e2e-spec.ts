@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
+import { bearer, staffLogin } from './support/staff.js';
 
 const CANARY = 'CANARY-metrics-5f';
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -61,6 +62,53 @@ describe('GET /metrics', () => {
     ]) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  it('shows the untriaged backlog per priority and the time to first triage', async () => {
+    const scrape = async () => (await request(dev.server).get('/metrics').expect(200)).text;
+    const value = (text: string, series: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      if (line === undefined) throw new Error(`no ${series}`);
+      return Number(line.split(' ')[1]);
+    };
+    const before = await scrape();
+    for (const p of ['P1', 'P2', 'P3', 'P4']) {
+      expect(
+        value(before, `tipline_untriaged_oldest_age_seconds{priority="${p}"}`),
+      ).toBeGreaterThanOrEqual(0);
+    }
+    const waitingBefore = value(before, 'tipline_untriaged_tips{priority="P1"}');
+    const tip = await request(dev.server)
+      .post('/v1/tips')
+      .send({ category: 'terrorism', submitterUrgency: 'immediate-danger', narrative: CANARY })
+      .expect(201);
+    const during = await scrape();
+    expect(value(during, 'tipline_untriaged_tips{priority="P1"}')).toBe(waitingBefore + 1);
+    // Minute precision: the oldest P1 is at least as old as this one (0 to 60 s).
+    expect(
+      value(during, 'tipline_untriaged_oldest_age_seconds{priority="P1"}'),
+    ).toBeGreaterThanOrEqual(0);
+
+    const analyst = await staffLogin(dev, 'analyst');
+    const id = (
+      await request(dev.server)
+        .get('/v1/triage/tips?status=new&priority=P1&limit=200')
+        .set(...bearer(analyst))
+        .expect(200)
+    ).body.tips.find((t: { reference: string }) => t.reference === tip.body.reference).id as string;
+    await request(dev.server)
+      .patch(`/v1/triage/tips/${id}`)
+      .set(...bearer(analyst))
+      .send({ version: 1, status: 'triaging', assigneeId: 'me' })
+      .expect(200);
+    const after = await scrape();
+    expect(value(after, 'tipline_untriaged_tips{priority="P1"}')).toBe(waitingBefore);
+    expect(value(after, 'tipline_time_to_first_triage_seconds_count{priority="P1"}')).toBe(1);
+    expect(
+      value(after, 'tipline_time_to_first_triage_seconds_bucket{le="300",priority="P1"}'),
+    ).toBe(1);
+    expect(after).not.toContain(CANARY);
+    expect(after).not.toContain(tip.body.reference as string);
   });
 
   it('needs the token in production, and is absent there without one', async () => {

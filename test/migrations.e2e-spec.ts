@@ -61,6 +61,8 @@ describe('migrations', () => {
         'retention_stat',
         'session',
         'tip',
+        'webhook_delivery',
+        'webhook_endpoint',
       ]);
 
       for (let i = 0; i < migrations.length; i++)

@@ -163,6 +163,8 @@ function exampleOf(method: Method, path: string, name: string): Record<string, u
   return structuredClone(value) as Record<string, unknown>;
 }
 
+const EX_UNKNOWN = '00000000-0000-4000-8000-000000000000';
+
 describe('OpenAPI document: real responses match it', () => {
   let t: TestApp;
   let analyst: StaffLogin;
@@ -778,6 +780,74 @@ describe('OpenAPI document: real responses match it', () => {
         .expect(200),
       'get',
       '/v1/audit/verify',
+    );
+  });
+
+  it('exports and webhooks', async () => {
+    const id = await tipId(reference);
+    expectDocumented(
+      await request(t.server)
+        .post(`/v1/triage/tips/${id}/exports`)
+        .set(...bearer(analyst))
+        .send(exampleOf('post', '/v1/triage/tips/{id}/exports', 'file'))
+        .expect(201),
+      'post',
+      '/v1/triage/tips/{id}/exports',
+    );
+    // An address literal: no name to resolve (tests reach no network).
+    const created = await request(t.server)
+      .post('/v1/admin/webhooks')
+      .set(...bearer(admin))
+      .send({ url: 'https://203.0.113.10/tipline', eventTypes: ['tip.received'], format: 'thin' })
+      .expect(201);
+    expectDocumented(created, 'post', '/v1/admin/webhooks');
+    const hook = created.body.id as string;
+    expectDocumented(
+      await request(t.server)
+        .get('/v1/admin/webhooks')
+        .set(...bearer(admin))
+        .expect(200),
+      'get',
+      '/v1/admin/webhooks',
+    );
+    expectDocumented(
+      await request(t.server)
+        .patch(`/v1/admin/webhooks/${hook}`)
+        .set(...bearer(admin))
+        .send(exampleOf('patch', '/v1/admin/webhooks/{id}', 'rotate'))
+        .expect(200),
+      'patch',
+      '/v1/admin/webhooks/{id}',
+    );
+    expectDocumented(
+      await request(t.server)
+        .patch(`/v1/admin/webhooks/${EX_UNKNOWN}`)
+        .set(...bearer(admin))
+        .send({ enabled: false })
+        .expect(404),
+      'patch',
+      '/v1/admin/webhooks/{id}',
+    );
+    expectDocumented(
+      await request(t.server)
+        .post(`/v1/admin/webhooks/${hook}/test`)
+        .set(...bearer(admin))
+        .expect(204),
+      'post',
+      '/v1/admin/webhooks/{id}/test',
+    );
+    const deliveries = await request(t.server)
+      .get(`/v1/admin/webhooks/${hook}/deliveries`)
+      .set(...bearer(admin))
+      .expect(200);
+    expectDocumented(deliveries, 'get', '/v1/admin/webhooks/{id}/deliveries');
+    expectDocumented(
+      await request(t.server)
+        .post(`/v1/admin/webhooks/${hook}/deliveries/${deliveries.body.deliveries[0].id}/resend`)
+        .set(...bearer(admin))
+        .expect(202),
+      'post',
+      '/v1/admin/webhooks/{id}/deliveries/{deliveryId}/resend',
     );
   });
 

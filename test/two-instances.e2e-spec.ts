@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PgBoss } from 'pg-boss';
 import pg from 'pg';
 import { solve } from '../src/proof-of-work/pow.js';
@@ -56,6 +58,8 @@ withRedis('two instances of the service', () => {
       POW_DIFFICULTY: '6',
       PUBLIC_RATE_LIMIT: String(LIMIT),
       BACKGROUND_JOBS: 'true',
+      // The webhook receiver of this test is on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     };
     a = await startService(env);
     b = await startService(env);
@@ -176,6 +180,74 @@ withRedis('two instances of the service', () => {
       row!.id,
     ]);
     expect(events).toHaveLength(1);
+  });
+
+  it('delivers each webhook event once, whichever instance took the tip', async () => {
+    const seen: Array<{ id: string; body: string }> = [];
+    const receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        seen.push({ id: req.headers['webhook-id'] as string, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const username = uniqueName('admin');
+      const created = await tipctl(['users', 'create', '--username', username, '--role', 'admin'], {
+        DATABASE_URL: testDatabaseUrl(),
+        SERVER_SECRET: SECRET,
+      });
+      expect(created.code).toBe(0);
+      const out = created.stdout.toString();
+      const otp = /one-time password {2}(\S+)/.exec(out)![1]!;
+      const totp = new URL(/TOTP secret {8}(\S+)/.exec(out)![1]!).searchParams.get('secret')!;
+      const login = await json(b.url, '/v1/auth/sessions', {
+        method: 'POST',
+        body: JSON.stringify({ username, password: otp, totp: codeFor(totp, -1) }),
+      });
+      const auth = { authorization: `Bearer ${login.body.token as string}` };
+      await json(b.url, '/v1/auth/password', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ currentPassword: otp, newPassword: STRONG_PASSWORD }),
+      });
+      const { port } = receiver.address() as AddressInfo;
+      const hook = await json(b.url, '/v1/admin/webhooks', {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          url: `http://127.0.0.1:${port}/hook`,
+          eventTypes: ['tip.received'],
+          format: 'thin',
+        }),
+      });
+      expect(hook.status).toBe(201);
+      const references: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const url = i % 2 === 0 ? a.url : b.url;
+        const tip = await submit(url, await solved(url));
+        expect(tip.status).toBe(201);
+        references.push(tip.body.reference as string);
+      }
+      const deadline = Date.now() + 20_000;
+      while (!references.every((r) => seen.some((s) => s.body.includes(r)))) {
+        if (Date.now() > deadline) throw new Error('not every event was delivered');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Time for a second delivery to show up, if there were one.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(seen).toHaveLength(4);
+      expect(new Set(seen.map((s) => s.id)).size).toBe(4);
+      await json(b.url, `/v1/admin/webhooks/${hook.body.id as string}`, {
+        method: 'PATCH',
+        headers: auth,
+        body: JSON.stringify({ enabled: false }),
+      });
+    } finally {
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 
   it('shares the per-address limit: A and B together allow it once', async () => {

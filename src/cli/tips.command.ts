@@ -7,6 +7,7 @@ import { resolveDatabase } from '../database/resolve-database.js';
 import { TIP_REFERENCE_PATTERN } from '../tips/tip-reference.js';
 import { writeStdout } from './io.js';
 import { registerTipsClientCommands } from './tips-client.command.js';
+import { registerTipsExportCommands } from './export.command.js';
 import { CliError } from './passphrase.js';
 
 interface PayloadOptions {
@@ -17,6 +18,7 @@ interface PayloadOptions {
 export function registerTipsCommands(program: Command): void {
   const tips = program.command('tips').description('tips: the triage queue, reading, updating');
   registerTipsClientCommands(tips);
+  registerTipsExportCommands(tips);
   tips
     .command('payload')
     .description(

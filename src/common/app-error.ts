@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'idempotency_in_flight'
   | 'source_ref_conflict'
   | 'signature_invalid'
+  | 'export_refused'
   | 'proof_of_work_required'
   | 'proof_of_work_invalid'
   | 'proof_of_work_replayed'

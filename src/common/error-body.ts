@@ -27,6 +27,7 @@ const ERROR_CODE_SET: Record<ErrorCode, true> = {
   idempotency_in_flight: true,
   source_ref_conflict: true,
   signature_invalid: true,
+  export_refused: true,
   proof_of_work_required: true,
   proof_of_work_invalid: true,
   proof_of_work_replayed: true,

@@ -38,6 +38,7 @@ const SAFE_MESSAGES: Record<ErrorCode, string> = {
   idempotency_in_flight: 'A request with this Idempotency-Key is still being processed.',
   source_ref_conflict: 'This sourceRef was already submitted.',
   signature_invalid: 'The signature does not verify.',
+  export_refused: 'This export is refused.',
   proof_of_work_required: 'A proof of work is required.',
   proof_of_work_invalid: 'The proof of work is not valid.',
   proof_of_work_replayed: 'The proof of work was already used.',

@@ -55,6 +55,23 @@ describe('loadConfig', () => {
     expect(message).not.toContain('short-SECRET');
   });
 
+  it('takes a webhook retry schedule and refuses a bad one without echoing it', () => {
+    expect(loadConfig({}, '/srv/tipline').webhookRetrySchedule).toEqual([
+      5, 300, 1800, 7200, 18000, 36000, 36000,
+    ]);
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1, 2' }, '/srv/tipline')).toMatchObject({
+      webhookRetrySchedule: [1, 2],
+      webhookAllowPrivate: false,
+    });
+    const message = problemsOf({
+      WEBHOOK_RETRY_SCHEDULE: `5,${SECRET}`,
+      WEBHOOK_ALLOW_PRIVATE: 'yes',
+    });
+    expect(message).toContain('WEBHOOK_RETRY_SCHEDULE');
+    expect(message).toContain('WEBHOOK_ALLOW_PRIVATE');
+    expect(message).not.toContain(SECRET);
+  });
+
   it('refuses production without keys, secret or external database', () => {
     const message = problemsOf({ NODE_ENV: 'production' });
     expect(message).toContain('INTAKE_PUBLIC_KEYS is required in production');

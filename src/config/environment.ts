@@ -159,6 +159,14 @@ class EnvironmentVariables {
   METRICS_TOKEN?: string;
 
   @IsOptional()
+  @IsIn(['true', 'false'])
+  WEBHOOK_ALLOW_PRIVATE?: 'true' | 'false';
+
+  @IsOptional()
+  @IsString()
+  WEBHOOK_RETRY_SCHEDULE?: string;
+
+  @IsOptional()
   @IsString()
   PUBLIC_LISTEN?: string;
 
@@ -247,6 +255,10 @@ export interface AppConfig {
   backgroundJobs: boolean;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
+  /** Webhook endpoints may be on loopback, link-local or private addresses (operator's choice). */
+  webhookAllowPrivate: boolean;
+  /** Seconds to wait before each retry of a failed webhook delivery. */
+  webhookRetrySchedule: number[];
   /** Encryptions in flight per thread: each awaits WebCrypto, so several overlap. */
   encryptionTasksPerThread: number;
   /** Separate listeners (PUBLIC_LISTEN, STAFF_LISTEN, ONION_LISTEN); empty: one at HOST:PORT. */
@@ -268,6 +280,9 @@ export function parseListenAddress(value: string): ListenAddress | undefined {
   if (port > 65535 || (match[1] !== undefined && isIP(host) !== 6)) return undefined;
   return { host, port };
 }
+
+/** The Standard Webhooks schedule after the first try: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 function isIpOrCidr(value: string): boolean {
   const [ip, bits, extra] = value.split('/');
@@ -392,6 +407,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     );
   }
 
+  const retrySchedule =
+    vars.WEBHOOK_RETRY_SCHEDULE === undefined
+      ? DEFAULT_WEBHOOK_RETRY_SCHEDULE
+      : vars.WEBHOOK_RETRY_SCHEDULE.split(',').map((v) => Number(v.trim()));
+  if (
+    retrySchedule.length > 20 ||
+    retrySchedule.some((n) => !Number.isInteger(n) || n < 1 || n > 86_400)
+  ) {
+    problems.push(
+      'WEBHOOK_RETRY_SCHEDULE must be at most 20 comma-separated whole seconds, each 1 to 86400',
+    );
+  }
+
   const nodeEnv: NodeEnv = vars.NODE_ENV ?? 'development';
   const production = nodeEnv === 'production';
   const keyPaths = (vars.INTAKE_PUBLIC_KEYS ?? '')
@@ -452,6 +480,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     retentionDays: vars.RETENTION_DAYS ?? 90,
     backgroundJobs: (vars.BACKGROUND_JOBS ?? 'true') === 'true',
     metricsToken: vars.METRICS_TOKEN,
+    webhookAllowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookRetrySchedule: retrySchedule,
     attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
     uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
     listen,

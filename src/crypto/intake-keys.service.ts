@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   Logger,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -15,6 +16,7 @@ import type { AppConfig } from '../config/environment.js';
 import { DEV_KEY_EMAIL } from './dev-keys.js';
 import { IntakeKey } from './intake-key.entity.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
+import { INTAKE_KEY_EVENTS, type IntakeKeyEvents } from './intake-key-events.js';
 import { KeyError, parseRecipientKey, type RecipientKey } from './openpgp.js';
 
 /** How often each instance re-reads the admin-managed keys (rotation reaches every instance). */
@@ -45,6 +47,7 @@ export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly keyRing: IntakeKeyRing,
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(INTAKE_KEY_EVENTS) private readonly events?: IntakeKeyEvents,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -161,6 +164,7 @@ export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {
         targetId: key.fingerprint,
         details: { version: key.version },
       });
+      await this.events?.record(m, { type: 'intake-key.added', fingerprint: key.fingerprint });
     });
     this.parsed.set(key.fingerprint, key);
     await this.reload();
@@ -197,6 +201,7 @@ export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {
         targetType: 'intake_key',
         targetId: fp,
       });
+      await this.events?.record(m, { type: 'intake-key.retired', fingerprint: fp });
     });
     await this.reload();
   }

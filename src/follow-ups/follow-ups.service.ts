@@ -22,6 +22,7 @@ import type {
   ThreadEntryDto,
 } from './follow-ups.dto.js';
 import { ReceiptLookup } from './receipt-lookup.js';
+import { WebhookEvents } from '../webhooks/webhook-events.service.js';
 
 export const MESSAGE_SCHEMA = 'tipline.message/v1';
 /** What the submitter's sealed copy holds. */
@@ -42,6 +43,7 @@ export class FollowUps {
     private readonly messages: MessagesRepository,
     private readonly encryptor: PayloadEncryptor,
     private readonly keyRing: IntakeKeyRing,
+    private readonly events: WebhookEvents,
   ) {}
 
   async checkIn(receipt: string): Promise<CheckInResponseDto> {
@@ -152,6 +154,10 @@ export class FollowUps {
           [tip.id, attachments.length],
         );
       }
+      await this.events.record(runner.manager, {
+        type: 'follow-up.received',
+        tip: { id: tip.id, reference: tip.reference },
+      });
       await runner.commitTransaction();
       return { status: 'received', at: at.toISOString(), attachments: attachments.length };
     } catch (err) {

@@ -4,6 +4,12 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { DataSource } from 'typeorm';
 import { ReadDatabase } from '../database/read-database.js';
 
+interface Backlog {
+  priority: number;
+  n: string;
+  age: number | null;
+}
+
 interface PgPool {
   totalCount: number;
   idleCount: number;
@@ -44,6 +50,22 @@ export class Metrics {
     name: 'tipline_encryption_duration_seconds',
     help: 'OpenPGP encryption time of a payload (queueing on the worker pool included)',
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  readonly webhookDeliveries = new Counter({
+    name: 'tipline_webhook_deliveries_total',
+    help: 'Webhook delivery attempts by outcome (delivered, retrying, dead, gone)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** From arrival to the first status change away from `new`, by the priority at that moment. */
+  readonly timeToFirstTriage = new Histogram({
+    name: 'tipline_time_to_first_triage_seconds',
+    help: 'Time from a tip arriving to its first triage (status leaving new), by priority',
+    labelNames: ['priority'] as const,
+    buckets: [60, 300, 900, 1800, 3600, 14400, 43200, 86400, 259200, 604800],
     registers: [this.registry],
   });
 
@@ -90,9 +112,48 @@ export class Metrics {
           this.set({ channel: r.channel, category: r.category }, Number(r.purged));
       },
     });
+    const readBacklog = (): Promise<Backlog[]> => (this.backlog ??= this.queryBacklog());
+    new Gauge({
+      name: 'tipline_untriaged_tips',
+      help: 'Tips still in status new, by priority',
+      labelNames: ['priority'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const r of await readBacklog()) this.set({ priority: `P${r.priority}` }, Number(r.n));
+      },
+    });
+    new Gauge({
+      name: 'tipline_untriaged_oldest_age_seconds',
+      help: 'Age of the oldest tip still in status new, by priority (0 when none)',
+      labelNames: ['priority'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const r of await readBacklog()) {
+          this.set({ priority: `P${r.priority}` }, Math.max(0, r.age ?? 0));
+        }
+      },
+    });
+  }
+
+  /** One backlog query per scrape feeds both queue gauges. */
+  private backlog?: Promise<Backlog[]>;
+
+  private queryBacklog(): Promise<Backlog[]> {
+    return this.dataSource.query<Backlog[]>(
+      `SELECT p AS priority,
+              (SELECT count(*) FROM tip WHERE status = 'new' AND priority = p) AS n,
+              (SELECT EXTRACT(EPOCH FROM now() - min(received_at))::float8
+                 FROM tip WHERE status = 'new' AND priority = p) AS age
+         FROM generate_series(1, 4) AS p`,
+    );
   }
 
   async render(): Promise<string> {
-    return this.registry.metrics();
+    this.backlog = undefined;
+    try {
+      return await this.registry.metrics();
+    } finally {
+      this.backlog = undefined;
+    }
   }
 }

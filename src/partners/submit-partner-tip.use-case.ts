@@ -10,6 +10,8 @@ import { errorBody } from '../common/error-body.js';
 import { KeyError, verifyDetached } from '../crypto/openpgp.js';
 import { PayloadEncryptor } from '../crypto/payload-encryptor.js';
 import { Metrics } from '../metrics/metrics.service.js';
+import { tipReceived } from '../webhooks/webhook-events.js';
+import { WebhookEvents } from '../webhooks/webhook-events.service.js';
 import { TIP_PAYLOAD_SCHEMA } from '../tips/intake/submit-tip.use-case.js';
 import { generateTipReference } from '../tips/tip-reference.js';
 import { DuplicateReferenceError, TipsRepository } from '../tips/tips.repository.js';
@@ -45,6 +47,7 @@ export class SubmitPartnerTip {
     private readonly encryptor: PayloadEncryptor,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: Metrics,
+    private readonly events: WebhookEvents,
     private readonly quota: PartnerQuotaRepository,
   ) {}
 
@@ -113,6 +116,9 @@ export class SubmitPartnerTip {
 
     const receivedAt = new Date();
     const id = uuidv7();
+    const priority = input.classification?.priority
+      ? Number(input.classification.priority.slice(1))
+      : URGENCY_PRIORITY[input.submitterUrgency];
     for (let attempt = 1; ; attempt++) {
       const reference = generateTipReference();
       const { ciphertext, fingerprints } = await this.encryptor.encrypt(
@@ -170,9 +176,7 @@ export class SubmitPartnerTip {
               category: input.category,
               submitterUrgency: input.submitterUrgency,
               receivedAt,
-              priority: input.classification?.priority
-                ? Number(input.classification.priority.slice(1))
-                : URGENCY_PRIORITY[input.submitterUrgency],
+              priority,
               tlp: input.classification?.tlp ?? 'amber',
               confidence: input.classification?.confidence ?? null,
               payload: Buffer.from(ciphertext),
@@ -183,6 +187,21 @@ export class SubmitPartnerTip {
               signature: signedBy,
             },
             m,
+          );
+          await this.events.record(
+            m,
+            tipReceived(
+              {
+                id,
+                reference,
+                channel: 'partner',
+                category: input.category,
+                submitterUrgency: input.submitterUrgency,
+                priority,
+                receivedAt,
+              },
+              { id: partner.partnerId, name: partner.partnerName },
+            ),
           );
           await this.idempotency.complete(m, partner.partnerId, idempotencyKey, 201, response);
         });

@@ -28,6 +28,7 @@ export const OPENAPI_TAGS: readonly { name: string; description: string }[] = [
   { name: 'admin-users', description: 'Staff accounts (admins).' },
   { name: 'admin-intake-keys', description: 'Intake key administration (admins).' },
   { name: 'admin-partners', description: 'Partners, their API keys and signing keys (admins).' },
+  { name: 'admin-webhooks', description: 'Webhook endpoints and their deliveries (admins).' },
   { name: 'audit', description: 'The hash-chained audit trail (auditors).' },
   { name: 'health', description: 'Liveness and readiness probes, metrics.' },
 ];

@@ -8,6 +8,8 @@ import { IntakeKeyRing } from '../../crypto/intake-key-ring.js';
 import type { RecipientKey } from '../../crypto/openpgp.js';
 import { PayloadEncryptor } from '../../crypto/payload-encryptor.js';
 import { Metrics } from '../../metrics/metrics.service.js';
+import { tipReceived } from '../../webhooks/webhook-events.js';
+import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
 import { generateReceipt, ReceiptHasher } from '../../crypto/receipts.js';
 import { createSubmitterKey } from '../../crypto/submitter-keys.js';
 import type { WrittenAttachment } from '../attachments/attachment-writer.js';
@@ -53,6 +55,7 @@ export class SubmitTip {
     private readonly receipts: ReceiptHasher,
     private readonly tips: TipsRepository,
     private readonly metrics: Metrics,
+    private readonly events: WebhookEvents,
   ) {}
 
   async execute(
@@ -84,7 +87,11 @@ export class SubmitTip {
       for (let attempt = 1; ; attempt++) {
         const tip = await this.build(base, input, []);
         try {
-          await this.tips.insert(tip);
+          await this.events.commitWith(
+            this.dataSource,
+            (m) => this.tips.insert(tip, m),
+            tipReceived(tip),
+          );
           this.metrics.tipsAccepted.inc({ channel: 'public', category: input.category });
           return { reference: tip.reference, receipt, status: 'received' };
         } catch (err) {
@@ -106,6 +113,7 @@ export class SubmitTip {
         await runner.query('SAVEPOINT tip_insert');
         try {
           await this.tips.insert(tip, runner.manager);
+          await this.events.record(runner.manager, tipReceived(tip));
           await runner.commitTransaction();
           this.metrics.tipsAccepted.inc({ channel: 'public', category: input.category });
           return { reference: tip.reference, receipt, status: 'received' };

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/app-config.token.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import type { AppConfig } from '../../config/environment.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -8,6 +9,8 @@ import { actingStaff } from '../../auth/users.service.js';
 import { AppError } from '../../common/app-error.js';
 import type { StaffPrincipal } from '../../common/auth/roles.js';
 import { TipsRepository, type TriageUpdate } from '../tips.repository.js';
+import { triageChangeEvents } from '../../webhooks/webhook-events.js';
+import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
 import { mapTipSummary, priorityLabel, priorityValue } from './tip-mappers.js';
 import type { TipSummaryDto, UpdateTipDto } from './triage.dto.js';
 import { canTransition } from './workflow.js';
@@ -28,6 +31,8 @@ export class UpdateTip {
     private readonly tips: TipsRepository,
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: WebhookEvents,
+    private readonly metrics: Metrics,
   ) {}
 
   async execute(
@@ -36,7 +41,7 @@ export class UpdateTip {
     me: StaffPrincipal,
     ip: string,
   ): Promise<TipSummaryDto> {
-    return this.dataSource.transaction(async (m) => {
+    const updated = await this.dataSource.transaction(async (m) => {
       const tip = await this.tips.findForTriage(id, m, true);
       if (!tip) throw new AppError('not_found', 404, 'No such tip.');
       if (patch.version !== tip.version) {
@@ -143,9 +148,23 @@ export class UpdateTip {
           targetId: id,
           details: { reference: tip.reference, changes: diff },
         });
+        await this.events.record(
+          m,
+          triageChangeEvents(
+            { id, reference: tip.reference, priority: priorityLabel(tip.priority) },
+            diff,
+          ),
+        );
       }
-      const updated = await this.tips.findForTriage(id, m);
-      return mapTipSummary(updated!);
+      const after = await this.tips.findForTriage(id, m);
+      return { summary: mapTipSummary(after!), firstTriage: diff.status?.from === 'new' };
     });
+    if (updated.firstTriage) {
+      this.metrics.timeToFirstTriage.observe(
+        { priority: updated.summary.priority },
+        (Date.now() - new Date(updated.summary.receivedAt).getTime()) / 1000,
+      );
+    }
+    return updated.summary;
   }
 }

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { tipIdOf, webhookBody, type WebhookEvent } from './webhook-events.js';
+import { WebhookJobs } from './webhook-jobs.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+/**
+ * The outbox: `record` runs inside the transaction of the change it reports,
+ * so there is no event without its change and no change without its event.
+ * Delivery happens later, from pg-boss jobs woken in the same transaction.
+ */
+@Injectable()
+export class WebhookEvents {
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly jobs: WebhookJobs,
+  ) {}
+
+  async record(manager: EntityManager, events: WebhookEvent | WebhookEvent[]): Promise<void> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error('WebhookEvents.record must run inside the transaction of the change');
+    }
+    const at = new Date();
+    const woken = new Set<string>();
+    for (const event of Array.isArray(events) ? events : [events]) {
+      const endpoints = await this.repository.insertDeliveries(
+        manager,
+        event.type,
+        tipIdOf(event),
+        {
+          thin: webhookBody(event, 'thin', at),
+          summary: webhookBody(event, 'summary', at),
+          slack: webhookBody(event, 'slack', at),
+        },
+      );
+      for (const e of endpoints) woken.add(e);
+    }
+    await this.jobs.wake(manager, [...woken]);
+  }
+
+  /** Runs a change that has no transaction of its own in one, with its events. */
+  async commitWith(
+    dataSource: DataSource,
+    change: (manager: EntityManager) => Promise<void>,
+    events: WebhookEvent | WebhookEvent[],
+  ): Promise<void> {
+    await dataSource.transaction(async (m) => {
+      await change(m);
+      await this.record(m, events);
+    });
+  }
+
+  /** Wakes the delivery of an endpoint whose queue changed (a resend). */
+  async wake(manager: EntityManager, endpointId: string): Promise<void> {
+    await this.jobs.wake(manager, [endpointId]);
+  }
+
+  /** A test.ping to one endpoint (admin), in the caller's transaction. */
+  async ping(manager: EntityManager, endpointId: string): Promise<void> {
+    const event: WebhookEvent = { type: 'test.ping' };
+    const at = new Date();
+    const endpoints = await this.repository.insertDeliveries(
+      manager,
+      event.type,
+      null,
+      {
+        thin: webhookBody(event, 'thin', at),
+        summary: webhookBody(event, 'summary', at),
+        slack: webhookBody(event, 'slack', at),
+      },
+      endpointId,
+    );
+    await this.jobs.wake(manager, endpoints);
+  }
+}

@@ -1,0 +1,33 @@
+import { Global, Module } from '@nestjs/common';
+import { SERVER_SECRET } from '../crypto/crypto.module.js';
+import { INTAKE_KEY_EVENTS } from '../crypto/intake-key-events.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { AdminWebhooksController } from './webhooks-admin.controller.js';
+import { WebhookEndpoints } from './webhook-endpoints.service.js';
+import { WebhookEvents } from './webhook-events.service.js';
+import { WebhookJobs } from './webhook-jobs.js';
+import { WEBHOOK_SECRET_BOX } from './webhook-secrets.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+/**
+ * Signed events to registered endpoints. Global like metrics: intake, triage
+ * and follow-ups each record events in their own transactions.
+ */
+@Global()
+@Module({
+  controllers: [AdminWebhooksController],
+  providers: [
+    WebhooksRepository,
+    WebhookJobs,
+    WebhookEvents,
+    WebhookEndpoints,
+    { provide: INTAKE_KEY_EVENTS, useExisting: WebhookEvents },
+    {
+      provide: WEBHOOK_SECRET_BOX,
+      inject: [SERVER_SECRET],
+      useFactory: (secret: Buffer) => new SecretBox(secret, 'webhook-secrets:v1'),
+    },
+  ],
+  exports: [WebhookEvents, WebhookJobs, INTAKE_KEY_EVENTS],
+})
+export class WebhooksModule {}
