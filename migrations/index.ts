@@ -4,6 +4,7 @@ import { Partners1795743000000 } from './1795743000000-Partners.js';
 import { FollowUpsAttachments1795744000000 } from './1795744000000-FollowUpsAttachments.js';
 import { AbuseAndRetention1795745000000 } from './1795745000000-AbuseAndRetention.js';
 import { DuplicateOfIndex1795746000000 } from './1795746000000-DuplicateOfIndex.js';
+import { StagedAttachments1795747130000 } from './1795747130000-StagedAttachments.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   FollowUpsAttachments1795744000000,
   AbuseAndRetention1795745000000,
   DuplicateOfIndex1795746000000,
+  StagedAttachments1795747130000,
 ];

@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppModule, type AppRuntime } from './app.module.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { setupSwaggerUi } from './common/openapi/swagger-ui.js';
@@ -12,6 +12,27 @@ import { Metrics } from './metrics/metrics.service.js';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * A body that is not a multipart upload must arrive whole within `ms`; a
+ * client that trickles one (slowloris) loses its connection. Uploads are
+ * bounded by the idle timeout instead, so slow links still get through.
+ */
+function bodyDeadline(fastify: FastifyInstance, ms: number): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw;
+    const type = raw.headers['content-type'] ?? '';
+    if (raw.complete || /^multipart\/form-data/i.test(type)) return done();
+    const timer = setTimeout(() => {
+      if (!raw.complete) raw.socket?.destroy();
+    }, ms);
+    timer.unref();
+    const clear = (): void => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    done();
+  });
+}
 
 /**
  * Builds the HTTP application (Fastify) with everything a request goes
@@ -28,6 +49,14 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     trustProxy: runtime.config.trustedProxies.length > 0 ? runtime.config.trustedProxies : false,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A socket that sends nothing for this long is closed: a stalled client
+    // (mid-upload, mid-body, idle keep-alive) holds no socket or memory past
+    // it. Idle time, not total: a slow upload that keeps sending succeeds.
+    connectionTimeout: runtime.config.httpIdleTimeoutMs,
+    keepAliveTimeout: Math.min(5000, runtime.config.httpIdleTimeoutMs),
+    // No bound on a whole request: an upload at 100 KB/s takes minutes.
+    // Bodies that are not uploads get BODY_TIMEOUT_S (below).
+    requestTimeout: 0,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(runtime),
@@ -52,6 +81,8 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
       maxAge: 600,
     });
   }
+
+  bodyDeadline(fastify, runtime.config.bodyTimeoutMs);
 
   // JSON only: a text/plain body is 415, not a string handed to validation.
   fastify.removeContentTypeParser(['text/plain']);

@@ -130,6 +130,41 @@ class EnvironmentVariables {
   @IsString()
   @MinLength(24, { message: 'METRICS_TOKEN must be at least 24 characters long' })
   METRICS_TOKEN?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  HTTP_IDLE_TIMEOUT_S?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BODY_TIMEOUT_S?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  UPLOAD_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_IDLE_TRANSACTION_TIMEOUT_MS?: number;
 }
 
 export interface AppConfig {
@@ -169,6 +204,16 @@ export interface AppConfig {
   backgroundJobs: boolean;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
+  /** A connection that sends or receives nothing for this long is closed (ms). */
+  httpIdleTimeoutMs: number;
+  /** A non-upload request body must arrive completely within this time (ms). */
+  bodyTimeoutMs: number;
+  /** Multipart uploads streaming at once in this instance; more get 503. */
+  uploadConcurrency: number;
+  /** PostgreSQL `statement_timeout` of the service's sessions (ms). */
+  databaseStatementTimeoutMs: number;
+  /** PostgreSQL `idle_in_transaction_session_timeout` of the service's sessions (ms). */
+  databaseIdleTransactionTimeoutMs: number;
 }
 
 function isIpOrCidr(value: string): boolean {
@@ -299,5 +344,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     metricsToken: vars.METRICS_TOKEN,
     attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
     uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
+    httpIdleTimeoutMs: (vars.HTTP_IDLE_TIMEOUT_S ?? 30) * 1000,
+    bodyTimeoutMs: (vars.BODY_TIMEOUT_S ?? 30) * 1000,
+    uploadConcurrency: vars.UPLOAD_CONCURRENCY ?? 8,
+    databaseStatementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000,
+    databaseIdleTransactionTimeoutMs: vars.DATABASE_IDLE_TRANSACTION_TIMEOUT_MS ?? 10_000,
   };
 }

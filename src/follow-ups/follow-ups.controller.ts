@@ -18,7 +18,7 @@ import {
 import { RequiresProofOfWork } from '../common/auth/proof-of-work.decorator.js';
 import { LimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js';
 import { RECEIPT_ATTEMPTS } from './receipt-lookup.js';
-import { AttachmentWriter } from '../tips/attachments/attachment-writer.js';
+import { Uploads } from '../tips/attachments/uploads.js';
 import { readMultipart, validateBody } from '../tips/attachments/multipart.js';
 import {
   CheckInDto,
@@ -51,7 +51,7 @@ const TOO_MANY_RECEIPTS: ErrorResponseSpec = {
 export class FollowUpsController {
   constructor(
     private readonly followUps: FollowUps,
-    private readonly attachments: AttachmentWriter,
+    private readonly uploads: Uploads,
   ) {}
 
   @ApiOperation({
@@ -116,7 +116,7 @@ export class FollowUpsController {
   @HttpCode(201)
   async message(@Req() request: FastifyRequest): Promise<FollowUpMessageResponseDto> {
     if (request.isMultipart()) {
-      const upload = await readMultipart(request, 'message', FollowUpMessageDto, this.attachments);
+      const upload = await readMultipart(request, 'message', FollowUpMessageDto, this.uploads);
       return this.followUps.addMessage(upload.body, upload.files);
     }
     return this.followUps.addMessage(await validateBody(request.body, FollowUpMessageDto));

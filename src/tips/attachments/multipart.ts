@@ -1,10 +1,11 @@
 import type { Multipart } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import { createValidationPipe } from '../../common/validation.pipe.js';
 import type { RecipientKey } from '../../crypto/openpgp.js';
-import type { AttachmentWriter, UploadBudget, WrittenAttachment } from './attachment-writer.js';
+import type { AttachmentWriter, StagedFile, UploadBudget } from './attachment-writer.js';
+import type { StagedAttachmentsRepository } from './staged-attachments.repository.js';
+import type { UploadSlots } from './upload-slots.js';
 
 export const MAX_FILES = 10;
 
@@ -15,25 +16,33 @@ export async function validateBody<T>(value: unknown, metatype: new () => T): Pr
   return (await pipe.transform(value, { type: 'body', metatype, data: undefined })) as T;
 }
 
+/** Streams the files of an upload into staged rows; the staged files are the caller's to adopt. */
+export type StagedFilesSource = (recipients: readonly RecipientKey[]) => Promise<StagedFile[]>;
+
+export interface UploadDeps {
+  writer: AttachmentWriter;
+  staged: StagedAttachmentsRepository;
+  slots: UploadSlots;
+}
+
 /**
  * A multipart upload: the first part is the JSON field `field`, then up to
- * ten files. Returns the validated JSON and a function that streams the files
- * into a transaction (used once the caller has opened it).
+ * ten files. Takes an upload slot (503 when the instance is full) for as long
+ * as the request body is open. Returns the validated JSON and a function that
+ * streams the files into staged rows; if that fails, or the client leaves,
+ * what was staged is removed at once.
  */
 export async function readMultipart<T>(
   request: FastifyRequest,
   field: string,
   metatype: new () => T,
-  writer: AttachmentWriter,
-): Promise<{
-  body: T;
-  files: (
-    manager: EntityManager,
-    target: { tipId: string; messageId: string | null; firstN: number },
-    recipients: readonly RecipientKey[],
-  ) => Promise<WrittenAttachment[]>;
-}> {
-  const budget: UploadBudget = writer.budget();
+  deps: UploadDeps,
+): Promise<{ body: T; files: StagedFilesSource }> {
+  const release = deps.slots.acquire();
+  if (request.raw.destroyed || request.raw.complete) release();
+  request.raw.once('close', release);
+
+  const budget: UploadBudget = deps.writer.budget();
   const parts: AsyncIterableIterator<Multipart> = request.parts({
     limits: {
       fileSize: budget.perFile + 1,
@@ -48,37 +57,51 @@ export async function readMultipart<T>(
   if (first.done || first.value.type !== 'field' || first.value.fieldname !== field) {
     throw new AppError('bad_request', 400, `The first part must be the "${field}" field, as JSON.`);
   }
+  // A part sent as `Content-Type: application/json` arrives parsed (secure-json-parse).
+  const raw: unknown = first.value.value;
   let json: unknown;
-  try {
-    json = JSON.parse(String(first.value.value));
-  } catch {
-    throw new AppError('malformed_json', 400, `The "${field}" part is not valid JSON.`);
+  if (typeof raw === 'string') {
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new AppError('malformed_json', 400, `The "${field}" part is not valid JSON.`);
+    }
+  } else {
+    json = raw;
   }
   const body = await validateBody(json, metatype);
 
   return {
     body,
-    files: async (manager, target, recipients) => {
-      const written: WrittenAttachment[] = [];
-      for await (const part of parts) {
-        if (part.type !== 'file') {
-          throw new AppError('bad_request', 400, 'Only files may follow the JSON part.');
+    files: async (recipients) => {
+      const stagedIds: string[] = [];
+      const written: StagedFile[] = [];
+      try {
+        for await (const part of parts) {
+          if (part.type !== 'file') {
+            throw new AppError('bad_request', 400, 'Only files may follow the JSON part.');
+          }
+          written.push(
+            await deps.writer.write(
+              { stream: part.file, name: part.filename, type: part.mimetype },
+              recipients,
+              budget,
+              stagedIds,
+            ),
+          );
+          if (part.file.truncated) {
+            throw new AppError(
+              'payload_too_large',
+              413,
+              'A file is too large. Nothing was stored.',
+            );
+          }
         }
-        const file = part;
-        written.push(
-          await writer.write(
-            manager,
-            { tipId: target.tipId, messageId: target.messageId, n: target.firstN + written.length },
-            { stream: file.file, name: file.filename, type: file.mimetype },
-            recipients,
-            budget,
-          ),
-        );
-        if (file.file.truncated) {
-          throw new AppError('payload_too_large', 413, 'A file is too large. Nothing was stored.');
-        }
+        return written;
+      } catch (err) {
+        await deps.staged.discard(stagedIds).catch(() => undefined);
+        throw err;
       }
-      return written;
     },
   };
 }

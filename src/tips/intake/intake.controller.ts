@@ -9,7 +9,7 @@ import {
   jsonOrMultipartErrors,
 } from '../../common/openapi/request-bodies.js';
 import { RequiresProofOfWork } from '../../common/auth/proof-of-work.decorator.js';
-import { AttachmentWriter } from '../attachments/attachment-writer.js';
+import { Uploads } from '../attachments/uploads.js';
 import { readMultipart, validateBody } from '../attachments/multipart.js';
 import {
   SUBMIT_PUBLIC_TIP_EXAMPLE,
@@ -23,7 +23,7 @@ import { SubmitTip } from './submit-tip.use-case.js';
 export class IntakeController {
   constructor(
     private readonly submitTip: SubmitTip,
-    private readonly attachments: AttachmentWriter,
+    private readonly uploads: Uploads,
   ) {}
 
   /**
@@ -58,10 +58,8 @@ export class IntakeController {
   @HttpCode(201)
   async submit(@Req() request: FastifyRequest): Promise<SubmitTipResponseDto> {
     if (request.isMultipart()) {
-      const upload = await readMultipart(request, 'tip', SubmitPublicTipDto, this.attachments);
-      return this.submitTip.execute(upload.body, (manager, tipId, recipients) =>
-        upload.files(manager, { tipId, messageId: null, firstN: 1 }, recipients),
-      );
+      const upload = await readMultipart(request, 'tip', SubmitPublicTipDto, this.uploads);
+      return this.submitTip.execute(upload.body, upload.files);
     }
     return this.submitTip.execute(await validateBody(request.body, SubmitPublicTipDto));
   }
