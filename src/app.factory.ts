@@ -1,8 +1,11 @@
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './common/app-error.js';
+import { mapError } from './common/http-errors.js';
 import { AppModule, type AppRuntime } from './app.module.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { setupSwaggerUi } from './common/openapi/swagger-ui.js';
@@ -12,6 +15,42 @@ import { Metrics } from './metrics/metrics.service.js';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Our security headers (helmet), on every response. */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  hsts: { maxAge: 63_072_000, includeSubDomains: true },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  crossOriginResourcePolicy: { policy: 'same-origin' as const },
+};
+const applySecurityHeaders = helmet(HELMET_OPTIONS);
+
+/**
+ * Errors Fastify raises before any route or hook runs (a bad percent-encoding,
+ * a parameter over the length limit): answered in our shape, with our headers,
+ * without echoing the path as Fastify's own body would.
+ */
+function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const status = tooLong ? 404 : 400;
+  const { body } = mapError(
+    new AppError(
+      tooLong ? 'not_found' : 'bad_request',
+      status,
+      tooLong ? 'Not found.' : 'The request URL is invalid.',
+    ),
+  );
+  applySecurityHeaders(request.raw, reply.raw, () => {
+    void reply
+      .code(status)
+      .header('Cache-Control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(body);
+  });
+}
 
 /**
  * A body that is not a multipart upload must arrive whole within `ms`; a
@@ -57,6 +96,7 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     // No bound on a whole request: an upload at 100 KB/s takes minutes.
     // Bodies that are not uploads get BODY_TIMEOUT_S (below).
     requestTimeout: 0,
+    frameworkErrors: frameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(runtime),
@@ -87,15 +127,7 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   // JSON only: a text/plain body is 415, not a string handed to validation.
   fastify.removeContentTypeParser(['text/plain']);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-    hsts: { maxAge: 63_072_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  await app.register(fastifyHelmet, HELMET_OPTIONS);
   // Streaming uploads (attachments); limits are set per request by the handlers.
   await app.register(multipart, { throwFileSizeLimit: true });
   fastify.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {

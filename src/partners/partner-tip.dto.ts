@@ -67,11 +67,15 @@ const CHECKS: Record<IndicatorType, (v: string) => boolean> = {
 class IndicatorValueMatchesType implements ValidatorConstraintInterface {
   validate(value: unknown, args: ValidationArguments): boolean {
     const type = (args.object as IndicatorDto).type;
-    return typeof value === 'string' && type in CHECKS && CHECKS[type](value);
+    return typeof value === 'string' && Object.hasOwn(CHECKS, type) && CHECKS[type](value);
   }
 
   defaultMessage(args: ValidationArguments): string {
-    return `value is not a valid ${(args.object as IndicatorDto).type}`;
+    const type = (args.object as IndicatorDto).type;
+    // The type is input: named only when it is one of ours.
+    return (INDICATOR_TYPES as readonly string[]).includes(type)
+      ? `value is not a valid ${type}`
+      : 'value cannot be checked without a valid type';
   }
 }
 

@@ -16,6 +16,18 @@ export async function validateBody<T>(value: unknown, metatype: new () => T): Pr
   return (await pipe.transform(value, { type: 'body', metatype, data: undefined })) as T;
 }
 
+/** busboy's parse errors carry no code: these messages are all they say. */
+const MALFORMED =
+  /^(Multipart: |Unexpected end of (multipart data|form)|\w+ terminated early|Malformed|Unsupported Content-Type|Boundary required)/;
+
+/** A broken multipart body is the client's mistake: 400, never a 500. */
+function asClientError(err: unknown): unknown {
+  if (err instanceof Error && !(err instanceof AppError) && MALFORMED.test(err.message)) {
+    return new AppError('bad_request', 400, 'The multipart body is malformed. Nothing was stored.');
+  }
+  return err;
+}
+
 /** Streams the files of an upload into staged rows; the staged files are the caller's to adopt. */
 export type StagedFilesSource = (recipients: readonly RecipientKey[]) => Promise<StagedFile[]>;
 
@@ -38,6 +50,17 @@ export async function readMultipart<T>(
   metatype: new () => T,
   deps: UploadDeps,
 ): Promise<{ body: T; files: StagedFilesSource }> {
+  const encoding = request.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new AppError(
+      'unsupported_media_type',
+      415,
+      'Compressed request bodies are not accepted. Nothing was stored.',
+    );
+  }
+  if (!/;\s*boundary=("[^"]+"|[^\s;]+)/i.test(request.headers['content-type'] ?? '')) {
+    throw new AppError('bad_request', 400, 'A multipart/form-data body needs a boundary.');
+  }
   const release = deps.slots.acquire();
   if (request.raw.destroyed || request.raw.complete) release();
   request.raw.once('close', release);
@@ -53,7 +76,9 @@ export async function readMultipart<T>(
       headerPairs: 100,
     },
   });
-  const first = await parts.next();
+  const first = await parts.next().catch((err: unknown) => {
+    throw asClientError(err);
+  });
   if (first.done || first.value.type !== 'field' || first.value.fieldname !== field) {
     throw new AppError('bad_request', 400, `The first part must be the "${field}" field, as JSON.`);
   }
@@ -69,6 +94,7 @@ export async function readMultipart<T>(
   } else {
     json = raw;
   }
+
   const body = await validateBody(json, metatype);
 
   return {
@@ -100,7 +126,7 @@ export async function readMultipart<T>(
         return written;
       } catch (err) {
         await deps.staged.discard(stagedIds).catch(() => undefined);
-        throw err;
+        throw asClientError(err);
       }
     },
   };

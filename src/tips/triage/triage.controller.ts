@@ -52,6 +52,16 @@ import {
 } from './triage.dto.js';
 import { UpdateTip } from './update-tip.use-case.js';
 
+/** An attachment number PostgreSQL's integer can hold; anything else names no attachment. */
+const attachmentNumber = {
+  transform(n: number): number {
+    if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) {
+      throw new AppError('not_found', 404, 'No such attachment.');
+    }
+    return n;
+  },
+};
+
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
 });
@@ -360,6 +370,7 @@ export class TriageController {
       new ParseIntPipe({
         exceptionFactory: () => new AppError('not_found', 404, 'No such attachment.'),
       }),
+      attachmentNumber,
     )
     n: number,
     @CurrentStaff() me: StaffPrincipal,

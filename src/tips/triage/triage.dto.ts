@@ -253,6 +253,7 @@ export class UpdateTipDto {
   })
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   version: number;
 
   @ApiPropertyOptional({
