@@ -5,6 +5,7 @@ import {
   HttpCode,
   Param,
   ParseIntPipe,
+  type PipeTransform,
   ParseUUIDPipe,
   Patch,
   Post,
@@ -53,14 +54,14 @@ import {
 import { UpdateTip } from './update-tip.use-case.js';
 
 /** An attachment number PostgreSQL's integer can hold; anything else names no attachment. */
-const attachmentNumber = {
+class AttachmentNumberPipe implements PipeTransform<number, number> {
   transform(n: number): number {
     if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) {
       throw new AppError('not_found', 404, 'No such attachment.');
     }
     return n;
-  },
-};
+  }
+}
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
@@ -370,7 +371,7 @@ export class TriageController {
       new ParseIntPipe({
         exceptionFactory: () => new AppError('not_found', 404, 'No such attachment.'),
       }),
-      attachmentNumber,
+      new AttachmentNumberPipe(),
     )
     n: number,
     @CurrentStaff() me: StaffPrincipal,
