@@ -58,17 +58,22 @@ function frameworkError(error: FastifyError, request: FastifyRequest, reply: Fas
  * bounded by the idle timeout instead, so slow links still get through.
  */
 function bodyDeadline(fastify: FastifyInstance, ms: number): void {
+  const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
   fastify.addHook('onRequest', (request, _reply, done) => {
     const raw = request.raw;
     const type = raw.headers['content-type'] ?? '';
     if (raw.complete || /^multipart\/form-data/i.test(type)) return done();
     const timer = setTimeout(() => {
-      if (!raw.complete) raw.socket?.destroy();
+      // Destroying the request closes its socket.
+      if (!raw.complete) raw.destroy();
     }, ms);
     timer.unref();
-    const clear = (): void => clearTimeout(timer);
-    raw.once('end', clear);
-    raw.once('close', clear);
+    timers.set(request, timer);
+    raw.once('end', () => clearTimeout(timer));
+    done();
+  });
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    clearTimeout(timers.get(request));
     done();
   });
 }

@@ -117,7 +117,11 @@ export class FollowUpsController {
   async message(@Req() request: FastifyRequest): Promise<FollowUpMessageResponseDto> {
     if (request.isMultipart()) {
       const upload = await readMultipart(request, 'message', FollowUpMessageDto, this.uploads);
-      return this.followUps.addMessage(upload.body, upload.files);
+      try {
+        return await this.followUps.addMessage(upload.body, upload.files);
+      } finally {
+        upload.release();
+      }
     }
     return this.followUps.addMessage(await validateBody(request.body, FollowUpMessageDto));
   }

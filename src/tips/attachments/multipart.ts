@@ -39,17 +39,17 @@ export interface UploadDeps {
 
 /**
  * A multipart upload: the first part is the JSON field `field`, then up to
- * ten files. Takes an upload slot (503 when the instance is full) for as long
- * as the request body is open. Returns the validated JSON and a function that
- * streams the files into staged rows; if that fails, or the client leaves,
- * what was staged is removed at once.
+ * ten files. Takes an upload slot (503 when the instance is full) until the
+ * caller calls `release` or the connection closes. Returns the validated JSON
+ * and a function that streams the files into staged rows; if that fails, or
+ * the client leaves, what was staged is removed at once.
  */
 export async function readMultipart<T>(
   request: FastifyRequest,
   field: string,
   metatype: new () => T,
   deps: UploadDeps,
-): Promise<{ body: T; files: StagedFilesSource }> {
+): Promise<{ body: T; files: StagedFilesSource; release: () => void }> {
   const encoding = request.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     throw new AppError(
@@ -62,9 +62,23 @@ export async function readMultipart<T>(
     throw new AppError('bad_request', 400, 'A multipart/form-data body needs a boundary.');
   }
   const release = deps.slots.acquire();
-  if (request.raw.destroyed || request.raw.complete) release();
+  // Given back when the caller is done (`release`), or when the connection goes, whichever first.
   request.raw.once('close', release);
+  try {
+    return await open(request, field, metatype, deps, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
+}
 
+async function open<T>(
+  request: FastifyRequest,
+  field: string,
+  metatype: new () => T,
+  deps: UploadDeps,
+  release: () => void,
+): Promise<{ body: T; files: StagedFilesSource; release: () => void }> {
   const budget: UploadBudget = deps.writer.budget();
   const parts: AsyncIterableIterator<Multipart> = request.parts({
     limits: {
@@ -99,6 +113,7 @@ export async function readMultipart<T>(
 
   return {
     body,
+    release,
     files: async (recipients) => {
       const stagedIds: string[] = [];
       const written: StagedFile[] = [];

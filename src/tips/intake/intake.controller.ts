@@ -59,7 +59,11 @@ export class IntakeController {
   async submit(@Req() request: FastifyRequest): Promise<SubmitTipResponseDto> {
     if (request.isMultipart()) {
       const upload = await readMultipart(request, 'tip', SubmitPublicTipDto, this.uploads);
-      return this.submitTip.execute(upload.body, upload.files);
+      try {
+        return await this.submitTip.execute(upload.body, upload.files);
+      } finally {
+        upload.release();
+      }
     }
     return this.submitTip.execute(await validateBody(request.body, SubmitPublicTipDto));
   }

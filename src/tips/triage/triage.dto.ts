@@ -248,6 +248,7 @@ export class UpdateTipDto {
   @ApiProperty({
     type: 'integer',
     minimum: 1,
+    maximum: 2_147_483_647,
     description: 'The `version` you read; a stale one gets `409 version_conflict`.',
     example: 3,
   })
