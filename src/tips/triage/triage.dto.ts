@@ -263,7 +263,9 @@ export class UpdateTipDto {
     description:
       '`new -> triaging -> escalated | actioned | no_action -> closed`, and `duplicate` ' +
       '(with `duplicateOf`) from any open state; anything else is `409 invalid_transition`. ' +
-      'Only leads close tips.',
+      'Only leads set `closed` or `duplicate` (an analyst proposes a duplicate with ' +
+      '`duplicateOf` alone), and only leads undo a duplicate (`duplicate -> triaging`, ' +
+      'retention cleared). An analyst changes the status of an unassigned tip or their own only.',
     example: 'triaging',
   })
   @IsOptional()
@@ -320,7 +322,8 @@ export class UpdateTipDto {
     type: String,
     format: 'uuid',
     nullable: true,
-    description: 'The tip this one duplicates (with `status: duplicate`).',
+    description:
+      'The tip this one duplicates: with `status: duplicate` (a lead), or alone as a proposal.',
     example: EX.otherUuid,
   })
   @IsOptional()
