@@ -7,6 +7,10 @@ import { Public } from '../common/auth/access.decorators.js';
 import { ApiErrorResponses } from '../common/openapi/error-responses.js';
 import { HealthModel } from '../common/openapi/models.js';
 import { IntakeKeyRing } from '../crypto/intake-key-ring.js';
+import { OwnLimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js';
+
+/** Probes get their own generous limit, apart from PUBLIC_RATE_LIMIT. */
+export const HEALTH_PROBES_PER_MINUTE = 1200;
 
 export interface HealthDto {
   status: 'ok';
@@ -14,6 +18,7 @@ export interface HealthDto {
 }
 
 @ApiTags('health')
+@OwnLimitPerAddress({ name: 'health', limit: HEALTH_PROBES_PER_MINUTE, windowMs: 60_000 })
 @Controller('health')
 export class HealthController {
   constructor(

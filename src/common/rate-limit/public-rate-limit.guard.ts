@@ -34,6 +34,15 @@ export interface AddressLimit {
 export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
   SetMetadata(ADDRESS_LIMIT_KEY, limit);
 
+export const OWN_ADDRESS_LIMIT_KEY = 'tipline:own-address-limit';
+
+/**
+ * Instead of the general public limit, this limit alone (health probes: a
+ * load balancer probes often, from one address).
+ */
+export const OwnLimitPerAddress = (limit: AddressLimit): ClassDecorator & MethodDecorator =>
+  SetMetadata(OWN_ADDRESS_LIMIT_KEY, limit);
+
 /**
  * Per-address limit on every public route (staff and partner routes have
  * their own). The address is the one Fastify resolved: X-Forwarded-For counts
@@ -60,6 +69,14 @@ export class PublicRateLimitGuard implements CanActivate {
     const address = createHmac('sha256', this.secret)
       .update(`addr:${request.ip}`)
       .digest('base64url');
+    const own = this.reflector.getAllAndOverride<AddressLimit | undefined>(OWN_ADDRESS_LIMIT_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (own) {
+      await this.count(`${own.name}:${address}`, own.windowMs, own.limit);
+      return true;
+    }
     await this.count(`public:${address}`, WINDOW_MS, this.config.publicRateLimit);
     const extra = this.reflector.get<AddressLimit | undefined>(
       ADDRESS_LIMIT_KEY,
