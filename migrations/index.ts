@@ -5,6 +5,7 @@ import { FollowUpsAttachments1795744000000 } from './1795744000000-FollowUpsAtta
 import { AbuseAndRetention1795745000000 } from './1795745000000-AbuseAndRetention.js';
 import { DuplicateOfIndex1795746000000 } from './1795746000000-DuplicateOfIndex.js';
 import { StagedAttachments1795747130000 } from './1795747130000-StagedAttachments.js';
+import { TwoPersonApprovals1795747131000 } from './1795747131000-TwoPersonApprovals.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   AbuseAndRetention1795745000000,
   DuplicateOfIndex1795746000000,
   StagedAttachments1795747130000,
+  TwoPersonApprovals1795747131000,
 ];
