@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoNul } from '../common/validators.js';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Analyst } from '../auth/analyst.entity.js';
 import { STAFF_ROLES, type StaffRole } from '../common/auth/roles.js';
@@ -15,6 +16,7 @@ export class CreateUserDto {
   })
   @IsString()
   @Length(2, 63)
+  @NoNul()
   username: string;
 
   @ApiProperty({ enum: STAFF_ROLES, enumName: 'StaffRole', example: 'lead' })
@@ -53,6 +55,7 @@ export class AddIntakeKeyDto {
   })
   @IsString()
   @Length(1, 100_000)
+  @NoNul()
   armored: string;
 }
 

@@ -29,8 +29,9 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
 
 /**
  * Refuses input that must never reach class-transformer or PostgreSQL: nesting
- * deeper than MAX_INPUT_DEPTH (recursion would overflow the stack) and NUL
- * characters in any string or key (PostgreSQL text cannot hold them).
+ * deeper than MAX_INPUT_DEPTH (recursion would overflow the stack), and NUL
+ * characters in query and path values (PostgreSQL text cannot hold them; in
+ * bodies, the fields stored in clear carry @NoNul, encrypted ones may hold NUL).
  * Iterative, so the check itself cannot overflow.
  */
 function checkShape(value: unknown, where: ArgumentMetadata['type']): void {
@@ -38,11 +39,14 @@ function checkShape(value: unknown, where: ArgumentMetadata['type']): void {
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw refused(where, 'must not contain NUL characters');
+      // Query and path values always reach PostgreSQL as text; body fields that do say so (@NoNul).
+      if (where !== 'body' && v.includes('\u0000'))
+        throw refused(where, 'must not contain NUL characters');
     } else if (v !== null && typeof v === 'object') {
       if (depth >= MAX_INPUT_DEPTH) throw refused(where, 'is nested too deeply');
       for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
-        if (k.includes('\u0000')) throw refused(where, 'must not contain NUL characters');
+        if (where !== 'body' && k.includes('\u0000'))
+          throw refused(where, 'must not contain NUL characters');
         stack.push([child, depth + 1]);
       }
     }

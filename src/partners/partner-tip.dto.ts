@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoNul } from '../common/validators.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -177,6 +178,7 @@ export class SubmitPartnerTipDto extends SubmitTipDto {
   @IsString()
   @Length(1, 200)
   @Matches(/^[\x21-\x7E]+$/, { message: 'sourceRef must be printable ASCII without spaces' })
+  @NoNul()
   sourceRef: string;
 
   @ApiPropertyOptional({

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { NoNul } from '../../common/validators.js';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -316,6 +317,7 @@ export class UpdateTipDto {
   @IsArray()
   @ArrayMaxSize(20)
   @Matches(TAG_PATTERN, { each: true })
+  @NoNul({ each: true })
   tags?: string[];
 
   @ApiPropertyOptional({
