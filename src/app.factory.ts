@@ -1,8 +1,11 @@
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
+import helmet from 'helmet';
 import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './common/app-error.js';
+import { mapError } from './common/http-errors.js';
 import { AppModule, type AppRuntime } from './app.module.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { setupSwaggerUi } from './common/openapi/swagger-ui.js';
@@ -15,6 +18,68 @@ import { SWAGGER_UI_PATH } from './common/openapi/swagger-ui.js';
 
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** Our security headers (helmet), on every response. */
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  hsts: { maxAge: 63_072_000, includeSubDomains: true },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  crossOriginResourcePolicy: { policy: 'same-origin' as const },
+};
+const applySecurityHeaders = helmet(HELMET_OPTIONS);
+
+/**
+ * Errors Fastify raises before any route or hook runs (a bad percent-encoding,
+ * a parameter over the length limit): answered in our shape, with our headers,
+ * without echoing the path as Fastify's own body would.
+ */
+function frameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+  const status = tooLong ? 404 : 400;
+  const { body } = mapError(
+    new AppError(
+      tooLong ? 'not_found' : 'bad_request',
+      status,
+      tooLong ? 'Not found.' : 'The request URL is invalid.',
+    ),
+  );
+  applySecurityHeaders(request.raw, reply.raw, () => {
+    void reply
+      .code(status)
+      .header('Cache-Control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(body);
+  });
+}
+
+/**
+ * A body that is not a multipart upload must arrive whole within `ms`; a
+ * client that trickles one (slowloris) loses its connection. Uploads are
+ * bounded by the idle timeout instead, so slow links still get through.
+ */
+function bodyDeadline(fastify: FastifyInstance, ms: number): void {
+  const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw;
+    const type = raw.headers['content-type'] ?? '';
+    if (raw.complete || /^multipart\/form-data/i.test(type)) return done();
+    const timer = setTimeout(() => {
+      // Destroying the request closes its socket.
+      if (!raw.complete) raw.destroy();
+    }, ms);
+    timer.unref();
+    timers.set(request, timer);
+    raw.once('end', () => clearTimeout(timer));
+    done();
+  });
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    clearTimeout(timers.get(request));
+    done();
+  });
+}
 
 /**
  * Builds the HTTP application (Fastify) with everything a request goes
@@ -34,6 +99,15 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     trustProxy: runtime.config.trustedProxies.length > 0 ? runtime.config.trustedProxies : false,
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A socket that sends nothing for this long is closed: a stalled client
+    // (mid-upload, mid-body, idle keep-alive) holds no socket or memory past
+    // it. Idle time, not total: a slow upload that keeps sending succeeds.
+    connectionTimeout: runtime.config.httpIdleTimeoutMs,
+    keepAliveTimeout: Math.min(5000, runtime.config.httpIdleTimeoutMs),
+    // No bound on a whole request: an upload at 100 KB/s takes minutes.
+    // Bodies that are not uploads get BODY_TIMEOUT_S (below).
+    requestTimeout: 0,
+    frameworkErrors: frameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ ...runtime, logger }),
@@ -59,18 +133,12 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     });
   }
 
+  bodyDeadline(fastify, runtime.config.bodyTimeoutMs);
+
   // JSON only: a text/plain body is 415, not a string handed to validation.
   fastify.removeContentTypeParser(['text/plain']);
 
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-    hsts: { maxAge: 63_072_000, includeSubDomains: true },
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-  });
+  await app.register(fastifyHelmet, HELMET_OPTIONS);
   // Streaming uploads (attachments); limits are set per request by the handlers.
   await app.register(multipart, { throwFileSizeLimit: true });
   // After helmet (its headers are on every answer, also a wrong-listener 404),

@@ -45,7 +45,10 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...dataSourceOptions(runtime.databaseUrl, runtime.config.databasePoolSize),
+            ...dataSourceOptions(runtime.databaseUrl, runtime.config.databasePoolSize, {
+              statementMs: runtime.config.databaseStatementTimeoutMs,
+              idleInTransactionMs: runtime.config.databaseIdleTransactionTimeoutMs,
+            }),
             retryAttempts: 2,
             retryDelay: 1000,
           }),

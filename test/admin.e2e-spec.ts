@@ -22,6 +22,7 @@ describe('admin: intake keys and users', () => {
   let b: TestApp;
   let configured: TestKey;
   let admin: StaffLogin;
+  let secondAdmin: StaffLogin;
 
   beforeAll(async () => {
     configured = await makeTestKey();
@@ -29,6 +30,7 @@ describe('admin: intake keys and users', () => {
     a = await startTestApp([configured.publicKeyPath]);
     b = await startTestApp([configured.publicKeyPath]);
     admin = await staffLogin(a, 'admin');
+    secondAdmin = await staffLogin(a, 'admin');
   });
   afterAll(async () => {
     await a?.close();
@@ -54,8 +56,19 @@ describe('admin: intake keys and users', () => {
       fingerprint: added.fingerprint,
       version: 6,
       source: 'admin',
-      active: true,
+      active: false,
+      pending: true,
     });
+    // Pending: encrypts nothing until a second admin approves it.
+    expect(await fingerprintsOf(await submit(a))).toEqual([configured.fingerprint]);
+    await request(a.server)
+      .post(`/v1/admin/intake-keys/${added.fingerprint}/approval`)
+      .set(...bearer(admin))
+      .expect(403);
+    await request(a.server)
+      .post(`/v1/admin/intake-keys/${added.fingerprint}/approval`)
+      .set(...bearer(secondAdmin))
+      .expect(204);
 
     expect(await fingerprintsOf(await submit(a))).toEqual([
       configured.fingerprint,
@@ -144,7 +157,7 @@ describe('admin: intake keys and users', () => {
       .set(...bearer(admin))
       .send({ role: 'lead' })
       .expect(200);
-    expect(promoted.body.role).toBe('lead');
+    expect(promoted.body).toMatchObject({ role: 'lead', rolePending: true });
     const reset = await request(a.server)
       .post(`/v1/admin/users/${id}/totp-reset`)
       .set(...bearer(admin))

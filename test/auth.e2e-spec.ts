@@ -197,7 +197,16 @@ describe('staff authentication', () => {
     const text = JSON.stringify(res.body);
     expect(text).not.toMatch(/argon2|passwordHash|totpSecret|tokenHash|secret=/);
     expect(Object.keys(res.body.users[0]).sort()).toEqual(
-      ['createdAt', 'disabled', 'id', 'mustChangePassword', 'role', 'username'].sort(),
+      [
+        'createdAt',
+        'disabled',
+        'id',
+        'mustChangePassword',
+        'role',
+        'roleApprovedAt',
+        'rolePending',
+        'username',
+      ].sort(),
     );
   });
 });

@@ -23,7 +23,7 @@ const cases: Case[] = [
     status: 400,
     code: 'validation_failed',
     body: json({ ...valid, extra: CANARY }),
-    field: 'extra',
+    field: '(unknown)',
   },
   {
     name: 'an unknown field with a hostile name',

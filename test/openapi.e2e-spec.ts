@@ -515,6 +515,31 @@ describe('OpenAPI document: real responses match it', () => {
       '/v1/admin/users',
     );
     const user = `/v1/admin/users/${created.body.user.id}`;
+    const approver = await staffLogin(t, 'admin');
+    expectDocumented(
+      await request(t.server)
+        .get('/v1/admin/approvals')
+        .set(...bearer(approver))
+        .expect(200),
+      'get',
+      '/v1/admin/approvals',
+    );
+    expectDocumented(
+      await request(t.server)
+        .post(`${user}/role-approval`)
+        .set(...bearer(admin))
+        .expect(403),
+      'post',
+      '/v1/admin/users/{id}/role-approval',
+    );
+    expectDocumented(
+      await request(t.server)
+        .post(`${user}/role-approval`)
+        .set(...bearer(approver))
+        .expect(200),
+      'post',
+      '/v1/admin/users/{id}/role-approval',
+    );
     expectDocumented(
       await request(t.server)
         .patch(user)
@@ -558,6 +583,15 @@ describe('OpenAPI document: real responses match it', () => {
       .send({ armored: await readFile(key.publicKeyPath, 'utf8') })
       .expect(201);
     expectDocumented(added, 'post', '/v1/admin/intake-keys');
+    const approver = await staffLogin(t, 'admin');
+    expectDocumented(
+      await request(t.server)
+        .post(`/v1/admin/intake-keys/${added.body.fingerprint}/approval`)
+        .set(...bearer(approver))
+        .expect(204),
+      'post',
+      '/v1/admin/intake-keys/{fingerprint}/approval',
+    );
     expectDocumented(
       await request(t.server)
         .post('/v1/admin/intake-keys')

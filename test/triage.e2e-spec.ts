@@ -210,10 +210,73 @@ describe('triage', () => {
 
     const dup = await request(t.server)
       .patch(`/v1/triage/tips/${id}`)
-      .set(...bearer(analyst))
+      .set(...bearer(lead))
       .send({ version: 2, status: 'duplicate' })
       .expect(422);
     expect(dup.body.error.message).toContain('duplicateOf');
+  });
+
+  it('lets an analyst only propose a duplicate; a lead confirms it, and can undo it before purge', async () => {
+    const original = await idOf(await submit(t));
+    const id = await idOf(await submit(t));
+    const patch = (who: StaffLogin, body: Record<string, unknown>) =>
+      request(t.server)
+        .patch(`/v1/triage/tips/${id}`)
+        .set(...bearer(who))
+        .send(body);
+    const purge = async () =>
+      withClient(async (c) => {
+        const r = await c.query<{ purge_after: Date | null; duplicate_of: string | null }>(
+          'SELECT purge_after, duplicate_of FROM tip WHERE id = $1',
+          [id],
+        );
+        return r.rows[0]!;
+      });
+
+    let v = (await patch(analyst, { version: 1, status: 'triaging' }).expect(200)).body.version;
+    const refused = await patch(analyst, {
+      version: v,
+      status: 'duplicate',
+      duplicateOf: original,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.message).toContain('propose');
+    // The proposal: duplicateOf set, status unchanged, no retention.
+    const proposed = await patch(analyst, { version: v, duplicateOf: original }).expect(200);
+    expect(proposed.body.status).toBe('triaging');
+    expect(await purge()).toEqual({ purge_after: null, duplicate_of: original });
+    v = proposed.body.version;
+
+    v = (await patch(lead, { version: v, status: 'duplicate' }).expect(200)).body.version;
+    expect((await purge()).purge_after).not.toBeNull();
+
+    const undoByAnalyst = await patch(analyst, { version: v, status: 'triaging' });
+    expect(undoByAnalyst.status).toBe(403);
+    const undone = await patch(lead, { version: v, status: 'triaging' }).expect(200);
+    expect(undone.body.status).toBe('triaging');
+    expect(await purge()).toEqual({ purge_after: null, duplicate_of: null });
+    // Closed stays final.
+    await patch(lead, { version: undone.body.version, status: 'closed' }).expect(409);
+  });
+
+  it('keeps an analyst from changing the status of a tip assigned to someone else', async () => {
+    const id = await idOf(await submit(t));
+    const assigned = await request(t.server)
+      .patch(`/v1/triage/tips/${id}`)
+      .set(...bearer(lead))
+      .send({ version: 1, assigneeId: other.id })
+      .expect(200);
+    const refused = await request(t.server)
+      .patch(`/v1/triage/tips/${id}`)
+      .set(...bearer(analyst))
+      .send({ version: assigned.body.version, status: 'triaging' })
+      .expect(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    await request(t.server)
+      .patch(`/v1/triage/tips/${id}`)
+      .set(...bearer(other))
+      .send({ version: assigned.body.version, status: 'triaging' })
+      .expect(200);
   });
 
   it('lets leads assign anyone and only leads set legal hold', async () => {

@@ -96,30 +96,35 @@ withRedis('two instances of the service', () => {
   });
 
   it('encrypts on B to a key an admin added on A, without a restart', async () => {
-    const username = uniqueName('admin');
-    const created = await tipctl(['users', 'create', '--username', username, '--role', 'admin'], {
-      DATABASE_URL: testDatabaseUrl(),
-      SERVER_SECRET: SECRET,
-    });
-    expect(created.code).toBe(0);
-    const out = created.stdout.toString();
-    const otp = /one-time password {2}(\S+)/.exec(out)![1]!;
-    const secret = new URL(/TOTP secret {8}(\S+)/.exec(out)![1]!).searchParams.get('secret')!;
-    const first = await json(a.url, '/v1/auth/sessions', {
-      method: 'POST',
-      body: JSON.stringify({ username, password: otp, totp: codeFor(secret, -1) }),
-    });
-    const token = first.body.token as string;
-    const auth = { authorization: `Bearer ${token}` };
-    expect(
-      (
-        await json(a.url, '/v1/auth/password', {
-          method: 'POST',
-          headers: auth,
-          body: JSON.stringify({ currentPassword: otp, newPassword: STRONG_PASSWORD }),
-        })
-      ).status,
-    ).toBe(204);
+    // Two admins, bootstrapped on the host: one adds the key, the other approves it.
+    const adminSession = async (): Promise<Record<string, string>> => {
+      const username = uniqueName('admin');
+      const created = await tipctl(['users', 'create', '--username', username, '--role', 'admin'], {
+        DATABASE_URL: testDatabaseUrl(),
+        SERVER_SECRET: SECRET,
+      });
+      expect(created.code).toBe(0);
+      const out = created.stdout.toString();
+      const otp = /one-time password {2}(\S+)/.exec(out)![1]!;
+      const secret = new URL(/TOTP secret {8}(\S+)/.exec(out)![1]!).searchParams.get('secret')!;
+      const first = await json(a.url, '/v1/auth/sessions', {
+        method: 'POST',
+        body: JSON.stringify({ username, password: otp, totp: codeFor(secret, -1) }),
+      });
+      const session = { authorization: `Bearer ${first.body.token as string}` };
+      expect(
+        (
+          await json(a.url, '/v1/auth/password', {
+            method: 'POST',
+            headers: session,
+            body: JSON.stringify({ currentPassword: otp, newPassword: STRONG_PASSWORD }),
+          })
+        ).status,
+      ).toBe(204);
+      return session;
+    };
+    const auth = await adminSession();
+    const approver = await adminSession();
     const added = await makeTestKey('rfc9580');
     const res = await json(a.url, '/v1/admin/intake-keys', {
       method: 'POST',
@@ -127,6 +132,15 @@ withRedis('two instances of the service', () => {
       body: JSON.stringify({ armored: await readFile(added.publicKeyPath, 'utf8') }),
     });
     expect(res.status).toBe(201);
+    expect(
+      (
+        await json(a.url, `/v1/admin/intake-keys/${added.fingerprint}/approval`, {
+          method: 'POST',
+          headers: approver,
+          body: '{}',
+        })
+      ).status,
+    ).toBe(204);
     try {
       const deadline = Date.now() + 12_000;
       for (;;) {

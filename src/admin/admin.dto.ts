@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoNul } from '../common/validators.js';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Analyst } from '../auth/analyst.entity.js';
 import { STAFF_ROLES, type StaffRole } from '../common/auth/roles.js';
@@ -15,6 +16,7 @@ export class CreateUserDto {
   })
   @IsString()
   @Length(2, 63)
+  @NoNul()
   username: string;
 
   @ApiProperty({ enum: STAFF_ROLES, enumName: 'StaffRole', example: 'lead' })
@@ -53,6 +55,7 @@ export class AddIntakeKeyDto {
   })
   @IsString()
   @Length(1, 100_000)
+  @NoNul()
   armored: string;
 }
 
@@ -72,6 +75,17 @@ export class UserDto {
   @ApiProperty({ description: 'Still has a one-time password.', example: true })
   mustChangePassword: boolean;
 
+  @ApiProperty({
+    description:
+      'True while the role (analyst, lead, admin), granted through the API, awaits a second ' +
+      "person's approval: it grants nothing yet.",
+    example: false,
+  })
+  rolePending: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: EX.time })
+  roleApprovedAt: string | null;
+
   @ApiProperty({ format: 'date-time', example: EX.time })
   createdAt: string;
 }
@@ -89,6 +103,8 @@ export function mapUser(a: Analyst): UserDto {
     role: a.role,
     disabled: a.disabledAt !== null,
     mustChangePassword: a.mustChangePassword,
+    rolePending: a.roleApprovedAt === null,
+    roleApprovedAt: a.roleApprovedAt?.toISOString() ?? null,
     createdAt: a.createdAt.toISOString(),
   };
 }
@@ -141,8 +157,26 @@ export class AdminIntakeKeyDto {
   })
   source: 'config' | 'admin';
 
-  @ApiProperty({ example: true })
+  @ApiProperty({
+    description: 'Approved and not retired: tips are encrypted to it.',
+    example: true,
+  })
   active: boolean;
+
+  @ApiProperty({
+    description: 'Added through the API and not yet approved by a second admin: not used.',
+    example: false,
+  })
+  pending: boolean;
+
+  @ApiProperty({ type: String, nullable: true, example: 'a.admin' })
+  addedBy: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: EX.time })
+  approvedAt: string | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'c.admin' })
+  approvedBy: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, example: EX.time })
   addedAt: string | null;
@@ -172,10 +206,36 @@ export function mapAdminIntakeKey(k: ListedIntakeKey): AdminIntakeKeyDto {
     fingerprint: k.fingerprint,
     version: k.version,
     source: k.source,
-    active: k.retiredAt === null,
+    active: k.retiredAt === null && (k.source === 'config' || k.approvedAt !== null),
+    pending: k.source === 'admin' && k.retiredAt === null && k.approvedAt === null,
+    addedBy: k.addedBy,
+    approvedAt: k.approvedAt?.toISOString() ?? null,
+    approvedBy: k.approvedBy,
     addedAt: k.addedAt?.toISOString() ?? null,
     retiredAt: k.retiredAt?.toISOString() ?? null,
     expiresAt: k.key?.expiresAt?.toISOString() ?? null,
     armored: k.key?.armored ?? null,
   };
+}
+
+export class PendingRoleGrantDto {
+  @ApiProperty({ type: () => UserDto })
+  user: UserDto;
+
+  @ApiProperty({ type: String, nullable: true, example: 'a.admin' })
+  requestedBy: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: EX.time })
+  requestedAt: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, example: EX.time })
+  expiresAt: string | null;
+}
+
+export class PendingApprovalsDto {
+  @ApiProperty({ type: () => [PendingRoleGrantDto] })
+  roleGrants: PendingRoleGrantDto[];
+
+  @ApiProperty({ type: () => [AdminIntakeKeyDto] })
+  intakeKeys: AdminIntakeKeyDto[];
 }

@@ -39,17 +39,21 @@ export class AdminIntakeKeysController {
     return { keys: (await this.keys.list()).map(mapAdminIntakeKey) };
   }
 
-  /** Adds a recipient; every instance picks it up within seconds, no restart. */
+  /** Asks for a new recipient: pending until a second admin approves it. */
   @ApiOperation({
     summary: 'Add an intake key',
     description:
-      'Adds a recipient of every new tip; every instance picks it up within 5 s, no restart. ' +
-      'Audited.',
+      'Asks for a new recipient of every tip. The key is `pending` and encrypts nothing until ' +
+      'an admin other than you approves it (`POST .../{fingerprint}/approval`, within 72 hours); ' +
+      'then every instance picks it up within 5 s, no restart. Audited.',
   })
   @ApiJsonBody(AddIntakeKeyDto, {
     key: { summary: 'An armored public key', value: { armored: EX.publicKey } },
   })
-  @ApiCreatedResponse({ type: AdminIntakeKeyDto, description: 'Added and active.' })
+  @ApiCreatedResponse({
+    type: AdminIntakeKeyDto,
+    description: 'Added, pending a second admin (`pending: true`).',
+  })
   @ApiErrorResponses(
     ...JSON_BODY_ERRORS,
     {
@@ -82,7 +86,53 @@ export class AdminIntakeKeysController {
       source: 'admin',
       addedAt: new Date(),
       retiredAt: null,
+      approvedAt: null,
+      approvedBy: null,
+      addedBy: me.username,
     });
+  }
+
+  /** The second admin: makes a pending key a recipient of every tip. */
+  @ApiOperation({
+    summary: 'Approve an intake key',
+    description:
+      'A key added through the API encrypts nothing until an admin other than the one who ' +
+      'added it approves it here (within 72 hours). Audited; every instance loads it within ' +
+      'seconds, and `GET /v1/intake-keys` shows when and by whom it was approved.',
+  })
+  @ApiParam({
+    name: 'fingerprint',
+    description: 'Upper-case hex fingerprint.',
+    example: EX.fingerprint,
+  })
+  @ApiNoContentResponse({ description: 'Approved: the key is now a recipient.' })
+  @ApiErrorResponses(
+    {
+      status: 403,
+      description: 'You added this key (`forbidden`): a second admin must approve it.',
+      example: {
+        code: 'forbidden',
+        message: 'A second admin must approve a key: not the one who added it.',
+      },
+    },
+    {
+      status: 404,
+      example: { code: 'not_found', message: 'No pending key with this fingerprint.' },
+    },
+    {
+      status: 409,
+      example: { code: 'conflict', message: 'This request has expired; add the key again.' },
+    },
+  )
+  @Roles('admin')
+  @Post(':fingerprint/approval')
+  @HttpCode(204)
+  async approve(
+    @Param('fingerprint') fingerprint: string,
+    @CurrentStaff() me: StaffPrincipal,
+    @StaffIp() ip: string,
+  ): Promise<void> {
+    await this.keys.approve(fingerprint, actingStaff(me, ip));
   }
 
   @ApiOperation({

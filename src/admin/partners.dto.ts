@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoNul } from '../common/validators.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -26,6 +27,7 @@ export class CreatePartnerDto {
   })
   @IsString()
   @Length(1, 200)
+  @NoNul()
   name: string;
 
   @ApiPropertyOptional({
@@ -71,6 +73,7 @@ export class UpdatePartnerDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @NoNul()
   name?: string;
 
   @ApiPropertyOptional({ example: true })
@@ -121,6 +124,7 @@ export class CreateApiKeyDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @NoNul()
   label?: string;
 
   @ApiPropertyOptional({
@@ -142,6 +146,7 @@ export class AddSigningKeyDto {
   })
   @IsString()
   @Length(1, 100_000)
+  @NoNul()
   armored: string;
 }
 

@@ -62,7 +62,8 @@ export class AdminUsersController {
     summary: 'Create a staff account',
     description:
       'Returns a one-time password (it allows nothing but `POST /v1/auth/password`) and the ' +
-      'TOTP secret, once. Audited.',
+      'TOTP secret, once. An `analyst`, `lead` or `admin` role grants nothing until a second ' +
+      'person approves it (`POST .../{id}/role-approval`, within 72 hours). Audited.',
   })
   @ApiJsonBody(CreateUserDto, {
     lead: { summary: 'A lead', value: { username: 'b.lead', role: 'lead' } },
@@ -94,7 +95,9 @@ export class AdminUsersController {
 
   @ApiOperation({
     summary: 'Change a role or disable an account',
-    description: "Disabling ends the user's sessions at once. Not on your own account. Audited.",
+    description:
+      "Disabling ends the user's sessions at once. Not on your own account. A new `analyst`, " +
+      '`lead` or `admin` role grants nothing until a second person approves it. Audited.',
   })
   @UserIdParam()
   @ApiJsonBody(UpdateUserDto, {
@@ -141,5 +144,35 @@ export class AdminUsersController {
   ): Promise<TotpResetDto> {
     const { analyst, totpUri } = await this.users.resetTotp(id, actingStaff(me, ip));
     return { user: mapUser(analyst), totpUri };
+  }
+
+  /** The second person for a role: a lead or admin (an admin for an admin), not the requester or the grantee. */
+  @ApiOperation({
+    summary: 'Approve a pending role',
+    description:
+      'A role granted through the API (`analyst`, `lead`, `admin`) takes effect only once a ' +
+      'second person approves it here: a lead or an admin for `analyst` and `lead`, an admin ' +
+      'for `admin`; never the one who asked for it, nor the user who gets it. Requests lapse ' +
+      'after 72 hours. Audited.',
+  })
+  @UserIdParam()
+  @ApiOkResponse({ type: UserDto, description: 'Approved: the role is in effect.' })
+  @ApiErrorResponses(...USER_ID_ERRORS, {
+    status: 409,
+    description: 'The request has expired (`conflict`).',
+    example: {
+      code: 'conflict',
+      message: 'This request has expired; ask for the role again (PATCH the user).',
+    },
+  })
+  @Roles('admin', 'lead')
+  @Post(':id/role-approval')
+  @HttpCode(200)
+  async approveRole(
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @CurrentStaff() me: StaffPrincipal,
+    @StaffIp() ip: string,
+  ): Promise<UserDto> {
+    return mapUser(await this.users.approveRole(id, actingStaff(me, ip)));
   }
 }

@@ -10,7 +10,7 @@ import {
   type Access,
   type AuthenticatedRequest,
 } from '../common/auth/access.decorators.js';
-import type { PartnerPrincipal } from '../common/auth/roles.js';
+import { STAFF_ROLES, type PartnerPrincipal } from '../common/auth/roles.js';
 import type { CounterStore } from '../common/rate-limit/counter-store.js';
 import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
 import { PARTNER_WINDOW_MS, partnerRateKey } from '../partners/partner-usage.js';
@@ -87,6 +87,10 @@ export class AccessGuard implements CanActivate {
     }
     if (!access.roles.includes(principal.role)) {
       throw new AppError('forbidden', 403, 'Your role does not allow this.');
+    }
+    // Until approved, a new content role opens only what every staff member may do (me, password, logout).
+    if (principal.rolePending && !STAFF_ROLES.every((r) => access.roles.includes(r))) {
+      throw new AppError('forbidden', 403, 'Your role awaits approval by a second staff member.');
     }
     request.principal = principal;
     return true;

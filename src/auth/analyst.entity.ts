@@ -32,6 +32,20 @@ export class Analyst {
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
   disabledAt: Date | null;
 
+  /** Who asked for the current role through the API (a content role waits for a second person). */
+  @Column({ name: 'role_requested_by', type: 'uuid', nullable: true })
+  roleRequestedBy: string | null;
+
+  @Column({ name: 'role_requested_at', type: 'timestamptz', nullable: true })
+  roleRequestedAt: Date | null;
+
+  @Column({ name: 'role_approved_by', type: 'uuid', nullable: true })
+  roleApprovedBy: string | null;
+
+  /** Null while a content role (analyst, lead) awaits approval: the role grants nothing yet. */
+  @Column({ name: 'role_approved_at', type: 'timestamptz', nullable: true })
+  roleApprovedAt: Date | null;
+
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 

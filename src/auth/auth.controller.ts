@@ -62,7 +62,9 @@ export class AuthController {
     },
     {
       status: 429,
-      description: 'Also `rate_limited` after 5 failed logins per minute for this account.',
+      description:
+        'Also `rate_limited` after 5 failed logins a minute from one address on one account, ' +
+        '30 in 10 minutes from one address, or 100 an hour on one account from all addresses.',
       example: { code: 'rate_limited', message: 'Too many failed logins; try again later.' },
     },
   )

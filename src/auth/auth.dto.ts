@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { NoNul } from '../common/validators.js';
 import { IsString, Length, Matches } from 'class-validator';
 import { STAFF_ROLES, type StaffRole } from '../common/auth/roles.js';
 import { EX } from '../common/openapi/examples.js';
@@ -9,6 +10,7 @@ export class LoginDto {
   @ApiProperty({ minLength: 1, maxLength: 200, example: 'a.analyst' })
   @IsString()
   @Length(1, 200)
+  @NoNul()
   username: string;
 
   @ApiProperty({

@@ -17,7 +17,7 @@ import { TOTP_SECRET_BOX, UsersService } from './users.service.js';
     SessionsService,
     UsersService,
     Login,
-    { provide: LoginThrottle, useValue: new LoginThrottle() },
+    LoginThrottle,
     {
       provide: TOTP_SECRET_BOX,
       inject: [SERVER_SECRET],

@@ -1,39 +1,79 @@
-/**
- * Failed logins per account: after `max` failures within `windowMs` the
- * account's logins are refused until the window ends. Counted per username
- * (known or not), so one account's attacker does not lock out the others.
- * In memory per instance; a shared store comes with REDIS_URL.
- */
-export class LoginThrottle {
-  private readonly failures = new Map<string, { count: number; resetAt: number }>();
+import { Inject, Injectable } from '@nestjs/common';
+import { createHmac } from 'node:crypto';
+import { AppError } from '../common/app-error.js';
+import type { CounterStore } from '../common/rate-limit/counter-store.js';
+import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
+import { SERVER_SECRET } from '../crypto/crypto.module.js';
 
+/** Failed logins one source may make against one account per minute. */
+export const PER_ACCOUNT_AND_SOURCE = { limit: 5, windowMs: 60_000 };
+/** Failed logins one source may make over all accounts (spraying). */
+export const PER_SOURCE = { limit: 30, windowMs: 10 * 60_000 };
+/** Failed logins an account takes from all sources together: the ceiling on distributed guessing. */
+export const PER_ACCOUNT = { limit: 100, windowMs: 60 * 60_000 };
+
+/**
+ * Failed logins, counted per (account, source), per source and per account.
+ * A source that fails 5 times on an account waits a minute, for that account
+ * only: an attacker elsewhere cannot lock an analyst out, and guessing stays
+ * at 5 a minute per source. Only a distributed attack that reaches the
+ * account-wide ceiling (100 an hour) locks the account for everyone.
+ * Counter keys are HMACs of the address and username (SERVER_SECRET), in
+ * memory or in Redis with a TTL; never in PostgreSQL or a log.
+ */
+@Injectable()
+export class LoginThrottle {
   constructor(
-    private readonly max = 5,
-    private readonly windowMs = 60_000,
+    @Inject(COUNTER_STORE) private readonly counters: CounterStore,
+    @Inject(SERVER_SECRET) private readonly secret: Buffer,
   ) {}
 
-  /** Seconds to wait, or 0 when a login may be tried. */
-  retryAfterSeconds(username: string, now = Date.now()): number {
-    const entry = this.failures.get(username);
-    if (!entry || entry.resetAt <= now) return 0;
-    return entry.count >= this.max ? Math.ceil((entry.resetAt - now) / 1000) : 0;
-  }
-
-  recordFailure(username: string, now = Date.now()): void {
-    const entry = this.failures.get(username);
-    if (!entry || entry.resetAt <= now) {
-      this.failures.set(username, { count: 1, resetAt: now + this.windowMs });
-    } else {
-      entry.count++;
+  /** Throws 429 with Retry-After when this source may not try this account now. */
+  async check(username: string, ip: string): Promise<void> {
+    const keys = this.keys(username, ip);
+    const windows = await Promise.all([
+      this.counters.peek(keys.pair),
+      this.counters.peek(keys.source),
+      this.counters.peek(keys.account),
+    ]);
+    const limits = [PER_ACCOUNT_AND_SOURCE, PER_SOURCE, PER_ACCOUNT];
+    let wait = 0;
+    windows.forEach((w, i) => {
+      if (w.count >= limits[i]!.limit) wait = Math.max(wait, Math.ceil(w.resetMs / 1000));
+    });
+    if (wait > 0) {
+      throw new AppError(
+        'rate_limited',
+        429,
+        'Too many failed logins; try again later.',
+        undefined,
+        Math.max(1, wait),
+      );
     }
-    if (this.failures.size > 10_000) this.sweep(now);
   }
 
-  recordSuccess(username: string): void {
-    this.failures.delete(username);
+  async recordFailure(username: string, ip: string): Promise<void> {
+    const keys = this.keys(username, ip);
+    await Promise.all([
+      this.counters.hit(keys.pair, PER_ACCOUNT_AND_SOURCE.windowMs),
+      this.counters.hit(keys.source, PER_SOURCE.windowMs),
+      this.counters.hit(keys.account, PER_ACCOUNT.windowMs),
+    ]);
   }
 
-  private sweep(now: number): void {
-    for (const [key, entry] of this.failures) if (entry.resetAt <= now) this.failures.delete(key);
+  /** A success clears this source's count on this account; the wider counts stay. */
+  async recordSuccess(username: string, ip: string): Promise<void> {
+    await this.counters.reset(this.keys(username, ip).pair);
+  }
+
+  private keys(username: string, ip: string): { pair: string; source: string; account: string } {
+    const mac = (v: string) => createHmac('sha256', this.secret).update(v).digest('base64url');
+    const source = mac(`addr:${ip}`);
+    const account = mac(`login-user:${username}`);
+    return {
+      pair: `login:pair:${account}:${source}`,
+      source: `login:src:${source}`,
+      account: `login:acct:${account}`,
+    };
   }
 }

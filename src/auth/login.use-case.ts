@@ -30,16 +30,7 @@ export class Login {
 
   async execute(input: LoginDto, ip: string): Promise<SessionDto> {
     const username = input.username.trim().toLowerCase();
-    const wait = this.throttle.retryAfterSeconds(username);
-    if (wait > 0) {
-      throw new AppError(
-        'rate_limited',
-        429,
-        'Too many failed logins; try again later.',
-        undefined,
-        wait,
-      );
-    }
+    await this.throttle.check(username, ip);
 
     const analyst = await this.users.findByUsername(username);
     const passwordOk = await verifyPassword(
@@ -57,7 +48,7 @@ export class Login {
     const ok = analyst !== null && analyst.disabledAt === null && passwordOk && step !== null;
 
     if (!ok) {
-      this.throttle.recordFailure(username);
+      await this.throttle.recordFailure(username, ip);
       await this.audit.record({
         actor: analyst ? { id: analyst.id, username: analyst.username, role: analyst.role } : null,
         action: 'auth.login_failed',
@@ -73,7 +64,7 @@ export class Login {
       });
       throw INVALID();
     }
-    this.throttle.recordSuccess(username);
+    await this.throttle.recordSuccess(username, ip);
 
     return this.dataSource.transaction(async (m) => {
       // The code is spent: the same code cannot log in twice.

@@ -24,6 +24,7 @@ interface SessionRow {
   username: string;
   role: StaffRole;
   must_change_password: boolean;
+  role_pending: boolean;
 }
 
 export interface IssuedSession {
@@ -56,7 +57,8 @@ export class SessionsService {
   async authenticate(token: string, now = new Date()): Promise<StaffPrincipal | null> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length > 100) return null;
     const rows = await this.dataSource.query<SessionRow[]>(
-      `SELECT s.id, s.last_seen_at, a.id AS analyst_id, a.username, a.role, a.must_change_password
+      `SELECT s.id, s.last_seen_at, a.id AS analyst_id, a.username, a.role, a.must_change_password,
+              a.role_approved_at IS NULL AS role_pending
          FROM session s JOIN analyst a ON a.id = s.analyst_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND a.disabled_at IS NULL
           AND s.expires_at > $2 AND s.last_seen_at > $3`,
@@ -76,6 +78,7 @@ export class SessionsService {
       role: row.role,
       sessionId: row.id,
       mustChangePassword: row.must_change_password,
+      rolePending: row.role_pending,
     };
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import type { StaffPrincipal, StaffRole } from '../common/auth/roles.js';
@@ -14,6 +14,48 @@ import { newTotpSecret, totpUri } from './totp.js';
 export const TOTP_SECRET_BOX = Symbol('TOTP_SECRET_BOX');
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
+
+/**
+ * Roles whose grant through the API needs a second person: those that read
+ * tip content (analyst, lead) and those that approve (lead, admin); else one
+ * admin could make a second admin and approve with it.
+ */
+export const ROLES_NEEDING_APPROVAL: readonly StaffRole[] = ['analyst', 'lead', 'admin'];
+
+/** A lead or an admin approves a content role; only an admin approves an admin. */
+export function mayApproveRole(approver: StaffRole, granted: StaffRole): boolean {
+  return granted === 'admin' ? approver === 'admin' : approver === 'lead' || approver === 'admin';
+}
+
+/** A request nobody approved within this time lapses. */
+export const APPROVAL_TTL_MS = 72 * 3_600_000;
+
+export function approvalExpired(requestedAt: Date | null, now = Date.now()): boolean {
+  return requestedAt === null || now - requestedAt.getTime() > APPROVAL_TTL_MS;
+}
+
+export function approvalExpiresAt(requestedAt: Date | null): Date | null {
+  return requestedAt === null ? null : new Date(requestedAt.getTime() + APPROVAL_TTL_MS);
+}
+
+/**
+ * The approval columns for a role being set. A content role asked for by a
+ * staff member waits for a second person; anything set on the server host
+ * (tipctl, no actor) or a role that reads no content is in effect at once.
+ */
+function roleGrant(
+  role: StaffRole,
+  by: ActingStaff,
+): Pick<Analyst, 'roleRequestedBy' | 'roleRequestedAt' | 'roleApprovedBy' | 'roleApprovedAt'> {
+  const now = new Date();
+  const pending = by.actor !== null && ROLES_NEEDING_APPROVAL.includes(role);
+  return {
+    roleRequestedBy: by.actor?.id ?? null,
+    roleRequestedAt: now,
+    roleApprovedBy: null,
+    roleApprovedAt: pending ? null : now,
+  };
+}
 
 export interface Credentials {
   analyst: Analyst;
@@ -93,6 +135,7 @@ export class UsersService {
       totpSecret: this.sealTotp(id, secret),
       totpLastStep: null,
       disabledAt: null,
+      ...roleGrant(role, by),
       createdAt: new Date(),
       updatedAt: new Date(),
     };
@@ -153,15 +196,82 @@ export class UsersService {
       const analyst = await this.mustFind(m, id);
       if (analyst.role === role) return analyst;
       const from = analyst.role;
-      analyst.role = role;
-      analyst.updatedAt = new Date();
-      await m.update(Analyst, { id }, { role, updatedAt: analyst.updatedAt });
+      const grant = roleGrant(role, by);
+      Object.assign(analyst, grant, { role, updatedAt: new Date() });
+      await m.update(Analyst, { id }, { role, ...grant, updatedAt: analyst.updatedAt });
       await this.audit.append(m, {
         ...by,
         action: 'user.role_changed',
         targetType: 'analyst',
         targetId: id,
-        details: { username: analyst.username, from, to: role },
+        details: {
+          username: analyst.username,
+          from,
+          to: role,
+          pendingApproval: grant.roleApprovedAt === null,
+        },
+      });
+      return analyst;
+    });
+  }
+
+  /** Content roles granted through the API and not yet approved, newest first. */
+  async pendingRoleGrants(): Promise<Analyst[]> {
+    return this.dataSource.getRepository(Analyst).find({
+      where: { roleApprovedAt: IsNull(), disabledAt: IsNull() },
+      order: { roleRequestedAt: 'DESC' },
+    });
+  }
+
+  /**
+   * The second person: a lead or an admin who is neither the one who asked
+   * nor the one who gets the role approves a pending content role.
+   */
+  async approveRole(id: string, by: ActingStaff): Promise<Analyst> {
+    const approver = by.actor;
+    return this.dataSource.transaction(async (m) => {
+      const analyst = await this.mustFind(m, id);
+      if (analyst.roleApprovedAt !== null || analyst.disabledAt !== null) {
+        throw new AppError('not_found', 404, 'No pending role for this user.');
+      }
+      if (!approver || !mayApproveRole(approver.role as StaffRole, analyst.role)) {
+        throw new AppError(
+          'forbidden',
+          403,
+          'A lead or an admin approves analyst and lead roles; only an admin approves an admin.',
+        );
+      }
+      if (approver.id === analyst.roleRequestedBy || approver.id === analyst.id) {
+        throw new AppError(
+          'forbidden',
+          403,
+          'A second person must approve: not the one who asked, nor the one who gets the role.',
+        );
+      }
+      if (approvalExpired(analyst.roleRequestedAt)) {
+        throw new AppError(
+          'conflict',
+          409,
+          'This request has expired; ask for the role again (PATCH the user).',
+        );
+      }
+      analyst.roleApprovedBy = approver.id;
+      analyst.roleApprovedAt = new Date();
+      await m.update(
+        Analyst,
+        { id },
+        { roleApprovedBy: analyst.roleApprovedBy, roleApprovedAt: analyst.roleApprovedAt },
+      );
+      await this.audit.append(m, {
+        ...by,
+        action: 'user.role_approved',
+        targetType: 'analyst',
+        targetId: id,
+        details: {
+          username: analyst.username,
+          role: analyst.role,
+          requestedBy: analyst.roleRequestedBy,
+        },
       });
       return analyst;
     });

@@ -1,12 +1,17 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { AppError, type ErrorDetail } from './app-error.js';
 
-/** Property names are echoed only when they look like identifiers: keys are input too. */
-const SAFE_NAME = /^([A-Za-z][A-Za-z0-9_]{0,63}|\d{1,5})$/;
+/** Deeper bodies are refused before class-transformer recurses into them. */
+export const MAX_INPUT_DEPTH = 16;
+
+/** What a details entry says of a property the schema does not have: never its name. */
+export const UNKNOWN_FIELD = '(unknown)';
 
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((e) => {
-    const name = SAFE_NAME.test(e.property) ? e.property : '(unnamed)';
+    const unknown = Object.keys(e.constraints ?? {}).includes('whitelistValidation');
+    // Names of properties the DTO declares come from our schema; anything else is input.
+    const name = unknown ? UNKNOWN_FIELD : e.property;
     const field = prefix === '' ? name : `${prefix}.${name}`;
     const own = Object.entries(e.constraints ?? {}).map(([rule, message]) =>
       rule === 'whitelistValidation'
@@ -22,9 +27,41 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   });
 }
 
+/**
+ * Refuses input that must never reach class-transformer or PostgreSQL: nesting
+ * deeper than MAX_INPUT_DEPTH (recursion would overflow the stack), and NUL
+ * characters in query and path values (PostgreSQL text cannot hold them; in
+ * bodies, the fields stored in clear carry @NoNul, encrypted ones may hold NUL).
+ * Iterative, so the check itself cannot overflow.
+ */
+function checkShape(value: unknown, where: ArgumentMetadata['type']): void {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      // Query and path values always reach PostgreSQL as text; body fields that do say so (@NoNul).
+      if (where !== 'body' && v.includes('\u0000'))
+        throw refused(where, 'must not contain NUL characters');
+    } else if (v !== null && typeof v === 'object') {
+      if (depth >= MAX_INPUT_DEPTH) throw refused(where, 'is nested too deeply');
+      for (const [k, child] of Object.entries(v as Record<string, unknown>)) {
+        if (where !== 'body' && k.includes('\u0000'))
+          throw refused(where, 'must not contain NUL characters');
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+}
+
+function refused(where: ArgumentMetadata['type'], problem: string): AppError {
+  const what = where === 'body' ? 'The request body' : where === 'query' ? 'The query' : 'The path';
+  return new AppError('validation_failed', 400, `${what} is invalid.`, [{ problem }]);
+}
+
 /** A DTO-typed body must be a JSON object: an array, string or null is refused as such. */
 class StrictValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    checkShape(value, metadata.type);
     if (
       metadata.type === 'body' &&
       typeof metadata.metatype === 'function' &&

@@ -159,6 +159,41 @@ class EnvironmentVariables {
   METRICS_TOKEN?: string;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  HTTP_IDLE_TIMEOUT_S?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BODY_TIMEOUT_S?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  UPLOAD_CONCURRENCY?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_STATEMENT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_IDLE_TRANSACTION_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @IsIn(['true', 'false'])
   WEBHOOK_ALLOW_PRIVATE?: 'true' | 'false';
 
@@ -269,6 +304,16 @@ export interface AppConfig {
   onionLocation?: string;
   /** Requests per minute on the onion listener, all onion users together; 0: no limit. */
   onionRateLimit: number;
+  /** A connection that sends or receives nothing for this long is closed (ms). */
+  httpIdleTimeoutMs: number;
+  /** A non-upload request body must arrive completely within this time (ms). */
+  bodyTimeoutMs: number;
+  /** Multipart uploads streaming at once in this instance; more get 503. */
+  uploadConcurrency: number;
+  /** PostgreSQL `statement_timeout` of the service's sessions (ms). */
+  databaseStatementTimeoutMs: number;
+  /** PostgreSQL `idle_in_transaction_session_timeout` of the service's sessions (ms). */
+  databaseIdleTransactionTimeoutMs: number;
 }
 
 /** `host:port`, IPv6 in brackets (`[::1]:3001`). */
@@ -488,5 +533,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     partnerListener: vars.PARTNER_LISTENER ?? 'public',
     onionLocation,
     onionRateLimit: vars.ONION_RATE_LIMIT ?? 0,
+    httpIdleTimeoutMs: (vars.HTTP_IDLE_TIMEOUT_S ?? 30) * 1000,
+    bodyTimeoutMs: (vars.BODY_TIMEOUT_S ?? 30) * 1000,
+    uploadConcurrency: vars.UPLOAD_CONCURRENCY ?? 8,
+    databaseStatementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000,
+    databaseIdleTransactionTimeoutMs: vars.DATABASE_IDLE_TRANSACTION_TIMEOUT_MS ?? 10_000,
   };
 }

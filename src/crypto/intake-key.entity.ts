@@ -21,6 +21,14 @@ export class IntakeKey {
   @Column({ name: 'added_at', type: 'timestamptz', default: () => 'now()' })
   addedAt: Date;
 
+  /** The second person who approved it; null for a pending key (not used) or a pre-existing one. */
+  @Column({ name: 'approved_by', type: 'uuid', nullable: true })
+  approvedBy: string | null;
+
+  /** Null while pending: the key encrypts nothing before a second admin approves it. */
+  @Column({ name: 'approved_at', type: 'timestamptz', nullable: true })
+  approvedAt: Date | null;
+
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt: Date | null;
 }

@@ -5,24 +5,33 @@ import { IntakeKeysResponseModel } from '../common/openapi/models.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import type { RecipientKey } from './openpgp.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { IntakeKeysService, type KeyApproval } from './intake-keys.service.js';
 
 export interface IntakeKeyDto {
   fingerprint: string;
   version: number;
   expiresAt: string | null;
   armored: string;
+  /** `config`: set up on the server host; `admin`: added through the API and approved by a second admin. */
+  source: 'config' | 'admin';
+  approvedAt: string | null;
+  /** Username of the admin who approved it; null for a configured key. */
+  approvedBy: string | null;
 }
 
 export interface IntakeKeysResponseDto {
   keys: IntakeKeyDto[];
 }
 
-function mapIntakeKey(key: RecipientKey): IntakeKeyDto {
+function mapIntakeKey(key: RecipientKey, approval: KeyApproval, configured: boolean): IntakeKeyDto {
   return {
     fingerprint: key.fingerprint,
     version: key.version,
     expiresAt: key.expiresAt?.toISOString() ?? null,
     armored: key.armored,
+    source: configured ? 'config' : 'admin',
+    approvedAt: approval.approvedAt?.toISOString() ?? null,
+    approvedBy: approval.approvedBy,
   };
 }
 
@@ -30,19 +39,33 @@ function mapIntakeKey(key: RecipientKey): IntakeKeyDto {
 @ServedOn('public')
 @Controller('v1/intake-keys')
 export class IntakeKeysController {
-  constructor(private readonly keyRing: IntakeKeyRing) {}
+  constructor(
+    private readonly keyRing: IntakeKeyRing,
+    private readonly keys: IntakeKeysService,
+  ) {}
 
   /** The public keys every tip is encrypted to, so submitters can verify them out of band. */
   @ApiOperation({
     summary: 'The active intake keys',
     description:
       'The OpenPGP public keys every tip is encrypted to, so that submitters can verify them ' +
-      'out of band.',
+      'out of band. A key added through the API is here only once a second admin approved it, ' +
+      'with when and by whom.',
   })
   @ApiOkResponse({ type: IntakeKeysResponseModel, description: 'Every active key.' })
   @Public()
   @Get()
   list(): IntakeKeysResponseDto {
-    return { keys: this.keyRing.active().map(mapIntakeKey) };
+    return {
+      keys: this.keyRing
+        .active()
+        .map((k) =>
+          mapIntakeKey(
+            k,
+            this.keys.approvalOf(k.fingerprint),
+            this.keyRing.isConfigured(k.fingerprint),
+          ),
+        ),
+    };
   }
 }

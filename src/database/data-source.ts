@@ -34,7 +34,17 @@ export const entities = [
  * The single DataSource definition shared by the app, `npm run migration:run`,
  * `tipctl` and the tests. `synchronize` is never on: the schema is the migrations.
  */
-export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {
+/** Server-side bounds on the service's sessions: a stuck transaction or query ends there too. */
+export interface SessionTimeouts {
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+
+export function dataSourceOptions(
+  url: string,
+  poolSize = 10,
+  timeouts?: SessionTimeouts,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -48,7 +58,16 @@ export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions
     poolSize,
     // A dead or restarting database must surface as errors (503), never as
     // requests that wait forever and hold the pool.
-    extra: { connectionTimeoutMillis: 5000, query_timeout: 30_000, keepAlive: true },
+    extra: {
+      connectionTimeoutMillis: 5000,
+      query_timeout: 30_000,
+      keepAlive: true,
+      // node-postgres sends these as session parameters at connect.
+      ...(timeouts && {
+        statement_timeout: timeouts.statementMs,
+        idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+      }),
+    },
   };
 }
 

@@ -18,7 +18,7 @@ import {
 import { RequiresProofOfWork } from '../common/auth/proof-of-work.decorator.js';
 import { LimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js';
 import { RECEIPT_ATTEMPTS } from './receipt-lookup.js';
-import { AttachmentWriter } from '../tips/attachments/attachment-writer.js';
+import { Uploads } from '../tips/attachments/uploads.js';
 import { readMultipart, validateBody } from '../tips/attachments/multipart.js';
 import {
   CheckInDto,
@@ -53,7 +53,7 @@ const TOO_MANY_RECEIPTS: ErrorResponseSpec = {
 export class FollowUpsController {
   constructor(
     private readonly followUps: FollowUps,
-    private readonly attachments: AttachmentWriter,
+    private readonly uploads: Uploads,
   ) {}
 
   @ApiOperation({
@@ -118,8 +118,12 @@ export class FollowUpsController {
   @HttpCode(201)
   async message(@Req() request: FastifyRequest): Promise<FollowUpMessageResponseDto> {
     if (request.isMultipart()) {
-      const upload = await readMultipart(request, 'message', FollowUpMessageDto, this.attachments);
-      return this.followUps.addMessage(upload.body, upload.files);
+      const upload = await readMultipart(request, 'message', FollowUpMessageDto, this.uploads);
+      try {
+        return await this.followUps.addMessage(upload.body, upload.files);
+      } finally {
+        upload.release();
+      }
     }
     return this.followUps.addMessage(await validateBody(request.body, FollowUpMessageDto));
   }

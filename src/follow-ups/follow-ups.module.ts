@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { AttachmentWriter } from '../tips/attachments/attachment-writer.js';
 import { TipsModule } from '../tips/tips.module.js';
 import { FollowUpsController } from './follow-ups.controller.js';
 import { FollowUps } from './follow-ups.service.js';
@@ -8,6 +7,6 @@ import { ReceiptLookup } from './receipt-lookup.js';
 @Module({
   imports: [TipsModule],
   controllers: [FollowUpsController],
-  providers: [FollowUps, ReceiptLookup, AttachmentWriter],
+  providers: [FollowUps, ReceiptLookup],
 })
 export class FollowUpsModule {}

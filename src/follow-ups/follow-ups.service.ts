@@ -11,7 +11,8 @@ import {
   sealForSubmitter,
   unwrapSubmitterKey,
 } from '../crypto/submitter-keys.js';
-import type { WrittenAttachment } from '../tips/attachments/attachment-writer.js';
+import type { StagedFile, WrittenAttachment } from '../tips/attachments/attachment-writer.js';
+import { StagedAttachmentsRepository } from '../tips/attachments/staged-attachments.repository.js';
 import { startOfMinute } from '../tips/intake/submit-tip.use-case.js';
 import { MessagesRepository } from '../tips/messages.repository.js';
 import { publicStatus } from '../tips/public-status.js';
@@ -28,11 +29,10 @@ export const MESSAGE_SCHEMA = 'tipline.message/v1';
 /** What the submitter's sealed copy holds. */
 export const SEALED_SCHEMA = 'tipline.sealed-message/v1';
 
+/** Streams a request's files into staged rows; the message's transaction adopts them. */
 export type FileSource = (
-  manager: import('typeorm').EntityManager,
-  target: { tipId: string; messageId: string; firstN: number },
   recipients: readonly import('../crypto/openpgp.js').RecipientKey[],
-) => Promise<WrittenAttachment[]>;
+) => Promise<StagedFile[]>;
 
 /** The submitter's side of the conversation: check in with the receipt, add messages. */
 @Injectable()
@@ -44,6 +44,7 @@ export class FollowUps {
     private readonly encryptor: PayloadEncryptor,
     private readonly keyRing: IntakeKeyRing,
     private readonly events: WebhookEvents,
+    private readonly staged: StagedAttachmentsRepository,
   ) {}
 
   async checkIn(receipt: string): Promise<CheckInResponseDto> {
@@ -95,41 +96,10 @@ export class FollowUps {
     // Like the time, the id carries the minute only.
     const id = uuidv7({ msecs: at.getTime() });
 
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
+    // Files are staged as they arrive: no transaction is open while the client sends.
+    const stagedFiles: StagedFile[] = [];
     try {
-      let attachments: WrittenAttachment[] = [];
-      if (files) {
-        const firstN = await this.messages.nextAttachmentNumber(runner.manager, tip.id);
-        attachments = await files(
-          runner.manager,
-          { tipId: tip.id, messageId: id, firstN },
-          recipients,
-        );
-      }
-      const { ciphertext, fingerprints } = await this.encryptor.encrypt(
-        Buffer.from(
-          canonicalJson({
-            schema: MESSAGE_SCHEMA,
-            messageId: id,
-            tipId: tip.id,
-            reference: tip.reference,
-            from: 'submitter',
-            at: at.toISOString(),
-            body: input.body,
-            attachments: attachments.length
-              ? attachments.map((f) => ({
-                  n: f.n,
-                  name: f.name,
-                  type: f.type,
-                  size: f.size,
-                  sha256: f.sha256,
-                }))
-              : undefined,
-          }),
-        ),
-      );
+      if (files) stagedFiles.push(...(await files(recipients)));
       const sealed = tip.submitterPublicKey
         ? await sealForSubmitter(
             tip.submitterPublicKey,
@@ -137,34 +107,62 @@ export class FollowUps {
             tip.id,
           )
         : null;
-      await this.messages.insert(runner.manager, {
-        id,
-        tipId: tip.id,
-        direction: 'submitter',
-        authorId: null,
-        createdAt: at,
-        body: Buffer.from(ciphertext),
-        keyFingerprints: fingerprints,
-        submitterSealed: sealed,
-        attachmentCount: attachments.length,
-      });
-      if (attachments.length > 0) {
-        await runner.query(
-          'UPDATE tip SET attachment_count = attachment_count + $2 WHERE id = $1',
-          [tip.id, attachments.length],
+      // Short: numbering, encryption on a worker, the inserts; no network wait on the client.
+      await this.dataSource.transaction(async (manager) => {
+        let attachments: WrittenAttachment[] = [];
+        if (stagedFiles.length > 0) {
+          const firstN = await this.messages.nextAttachmentNumber(manager, tip.id);
+          attachments = stagedFiles.map((f, i) => ({ ...f, n: firstN + i }));
+        }
+        const { ciphertext, fingerprints } = await this.encryptor.encrypt(
+          Buffer.from(
+            canonicalJson({
+              schema: MESSAGE_SCHEMA,
+              messageId: id,
+              tipId: tip.id,
+              reference: tip.reference,
+              from: 'submitter',
+              at: at.toISOString(),
+              body: input.body,
+              attachments: attachments.length
+                ? attachments.map((f) => ({
+                    n: f.n,
+                    name: f.name,
+                    type: f.type,
+                    size: f.size,
+                    sha256: f.sha256,
+                  }))
+                : undefined,
+            }),
+          ),
         );
-      }
-      await this.events.record(runner.manager, {
-        type: 'follow-up.received',
-        tip: { id: tip.id, reference: tip.reference },
+        await this.messages.insert(manager, {
+          id,
+          tipId: tip.id,
+          direction: 'submitter',
+          authorId: null,
+          createdAt: at,
+          body: Buffer.from(ciphertext),
+          keyFingerprints: fingerprints,
+          submitterSealed: sealed,
+          attachmentCount: attachments.length,
+        });
+        if (attachments.length > 0) {
+          await this.staged.adopt(manager, { tipId: tip.id, messageId: id }, attachments);
+          await manager.query(
+            'UPDATE tip SET attachment_count = attachment_count + $2 WHERE id = $1',
+            [tip.id, attachments.length],
+          );
+        }
+        await this.events.record(manager, {
+          type: 'follow-up.received',
+          tip: { id: tip.id, reference: tip.reference },
+        });
       });
-      await runner.commitTransaction();
-      return { status: 'received', at: at.toISOString(), attachments: attachments.length };
+      return { status: 'received', at: at.toISOString(), attachments: stagedFiles.length };
     } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await this.staged.discard(stagedFiles.map((f) => f.id)).catch(() => undefined);
       throw err;
-    } finally {
-      await runner.release();
     }
   }
 }

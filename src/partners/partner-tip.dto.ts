@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { NoNul } from '../common/validators.js';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -67,11 +68,15 @@ const CHECKS: Record<IndicatorType, (v: string) => boolean> = {
 class IndicatorValueMatchesType implements ValidatorConstraintInterface {
   validate(value: unknown, args: ValidationArguments): boolean {
     const type = (args.object as IndicatorDto).type;
-    return typeof value === 'string' && type in CHECKS && CHECKS[type](value);
+    return typeof value === 'string' && Object.hasOwn(CHECKS, type) && CHECKS[type](value);
   }
 
   defaultMessage(args: ValidationArguments): string {
-    return `value is not a valid ${(args.object as IndicatorDto).type}`;
+    const type = (args.object as IndicatorDto).type;
+    // The type is input: named only when it is one of ours.
+    return (INDICATOR_TYPES as readonly string[]).includes(type)
+      ? `value is not a valid ${type}`
+      : 'value cannot be checked without a valid type';
   }
 }
 
@@ -173,6 +178,7 @@ export class SubmitPartnerTipDto extends SubmitTipDto {
   @IsString()
   @Length(1, 200)
   @Matches(/^[\x21-\x7E]+$/, { message: 'sourceRef must be printable ASCII without spaces' })
+  @NoNul()
   sourceRef: string;
 
   @ApiPropertyOptional({

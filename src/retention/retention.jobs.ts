@@ -9,11 +9,18 @@ import { PgBoss } from 'pg-boss';
 import { APP_CONFIG, DATABASE_URL } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import { Retention } from './retention.service.js';
+import { StagedAttachmentsRepository } from '../tips/attachments/staged-attachments.repository.js';
 import { Metrics } from '../metrics/metrics.service.js';
 
 export const RETENTION_QUEUE = 'retention-purge';
 /** Every 15 minutes; pg-boss makes one instance run each occurrence. */
 export const RETENTION_CRON = '*/15 * * * *';
+
+/** Leftovers of uploads whose process died before it could remove them. */
+export const STAGED_CLEANUP_QUEUE = 'staged-uploads-cleanup';
+export const STAGED_CLEANUP_CRON = '*/5 * * * *';
+/** A staged upload without progress for this long is dead (a live one stores a chunk at least every few seconds, and an idle connection is closed long before). */
+export const STAGED_STALE_SECONDS = 3600;
 
 /** Background work through pg-boss on the same PostgreSQL: any number of instances, no double work. */
 @Injectable()
@@ -27,6 +34,7 @@ export class RetentionJobs implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(DATABASE_URL) private readonly databaseUrl: string,
     private readonly retention: Retention,
     private readonly metrics: Metrics,
+    private readonly staged: StagedAttachmentsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -49,7 +57,25 @@ export class RetentionJobs implements OnApplicationBootstrap, OnApplicationShutd
         throw err;
       }
     });
+    await boss.createQueue(STAGED_CLEANUP_QUEUE);
+    await boss.schedule(STAGED_CLEANUP_QUEUE, STAGED_CLEANUP_CRON);
+    await boss.work(STAGED_CLEANUP_QUEUE, { pollingIntervalSeconds: 1 }, async (jobs) => {
+      try {
+        const stale = (jobs[0]?.data as { staleSeconds?: number } | undefined)?.staleSeconds;
+        await this.staged.removeStale(stale ?? STAGED_STALE_SECONDS);
+        this.metrics.jobRuns.inc({ job: STAGED_CLEANUP_QUEUE, outcome: 'ok' });
+      } catch (err) {
+        this.metrics.jobRuns.inc({ job: STAGED_CLEANUP_QUEUE, outcome: 'failed' });
+        throw err;
+      }
+    });
     this.boss = boss;
+  }
+
+  /** Queues a cleanup of staged uploads idle for `staleSeconds` now (tests, operators). */
+  async cleanupStagedSoon(staleSeconds = STAGED_STALE_SECONDS): Promise<string | null> {
+    if (!this.boss) throw new Error('background jobs are off in this instance');
+    return this.boss.send(STAGED_CLEANUP_QUEUE, { staleSeconds });
   }
 
   /** Queues a run now (tests, operators); returns the job id. */

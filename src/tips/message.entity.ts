@@ -50,15 +50,20 @@ export class Attachment {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
 
-  @Column({ name: 'tip_id', type: 'uuid' })
-  tipId: string;
+  /** Null while the upload is staged (not yet adopted by a committed tip or message). */
+  @Column({ name: 'tip_id', type: 'uuid', nullable: true })
+  tipId: string | null;
 
   @Column({ name: 'message_id', type: 'uuid', nullable: true })
   messageId: string | null;
 
-  /** 1-based number within the tip (`/attachments/{n}`). */
-  @Column({ type: 'integer' })
-  n: number;
+  /** 1-based number within the tip (`/attachments/{n}`); null while staged. */
+  @Column({ type: 'integer', nullable: true })
+  n: number | null;
+
+  /** Last progress of a staged upload; null once adopted. */
+  @Column({ name: 'staged_at', type: 'timestamptz', nullable: true })
+  stagedAt: Date | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

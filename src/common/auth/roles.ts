@@ -8,6 +8,8 @@ export interface StaffPrincipal {
   role: StaffRole;
   sessionId: string;
   mustChangePassword: boolean;
+  /** A content role that awaits a second person's approval: it grants nothing yet. */
+  rolePending?: boolean;
 }
 
 /** The partner behind an API key. */

@@ -27,6 +27,10 @@ export const OPENAPI_TAGS: readonly { name: string; description: string }[] = [
   { name: 'triage', description: "The analysts' queue, notes, replies and ciphertext." },
   { name: 'admin-users', description: 'Staff accounts (admins).' },
   { name: 'admin-intake-keys', description: 'Intake key administration (admins).' },
+  {
+    name: 'admin-approvals',
+    description: 'What waits for a second person: role grants and intake keys (leads, admins).',
+  },
   { name: 'admin-partners', description: 'Partners, their API keys and signing keys (admins).' },
   { name: 'admin-webhooks', description: 'Webhook endpoints and their deliveries (admins).' },
   { name: 'audit', description: 'The hash-chained audit trail (auditors).' },

@@ -82,6 +82,30 @@ export class IntakeKeyModel implements IntakeKeyDto {
 
   @ApiProperty({ description: 'The armored public key.', example: EX.publicKey })
   armored: string;
+
+  @ApiProperty({
+    enum: ['config', 'admin'],
+    description: '`config`: set up on the server host; `admin`: added through the API.',
+    example: 'admin',
+  })
+  source: 'config' | 'admin';
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When a second admin approved it (null for a configured key).',
+    example: EX.time,
+  })
+  approvedAt: string | null;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Username of the admin who approved it (null for a configured key).',
+    example: 'c.admin',
+  })
+  approvedBy: string | null;
 }
 
 @ApiSchema({ name: 'IntakeKeysResponseDto' })

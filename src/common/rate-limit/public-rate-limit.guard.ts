@@ -29,6 +29,8 @@ import { arrivedOn } from '../listeners/listeners.js';
 export const PUBLIC_THROTTLER = 'public';
 /** Receipt guessing: a stricter count shared by the routes that take a receipt. */
 export const RECEIPT_THROTTLER = 'receipt';
+/** Routes with their own limit instead of the general one (health probes). */
+export const HEALTH_THROTTLER = 'health';
 export const PUBLIC_WINDOW_MS = 60_000;
 const RECEIPT_LIMIT_KEY = 'tipline:receipt-limit';
 
@@ -45,6 +47,18 @@ export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
   applyDecorators(
     SetMetadata(RECEIPT_LIMIT_KEY, true),
     Throttle({ [RECEIPT_THROTTLER]: { limit: limit.limit, ttl: limit.windowMs } }),
+  );
+
+const OWN_LIMIT_KEY = 'tipline:own-address-limit';
+
+/**
+ * Instead of the general public limit, this limit alone (health probes: a
+ * load balancer probes often, from one address).
+ */
+export const OwnLimitPerAddress = (limit: AddressLimit): ClassDecorator & MethodDecorator =>
+  applyDecorators(
+    SetMetadata(OWN_LIMIT_KEY, true),
+    Throttle({ [HEALTH_THROTTLER]: { limit: limit.limit, ttl: limit.windowMs } }),
   );
 
 /**
@@ -83,9 +97,14 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
   protected override handleRequest(request: ThrottlerRequest): Promise<boolean> {
     const onion =
       arrivedOn(request.context.switchToHttp().getRequest<FastifyRequest>()) === 'onion';
+    const own = this.declaresOwnLimit(request);
     if (request.throttler.name === RECEIPT_THROTTLER) {
       // Counts only on routes that ask for it, and never per "address" on the onion.
       if (onion || !this.declaresReceiptLimit(request)) return Promise.resolve(true);
+    } else if (request.throttler.name === HEALTH_THROTTLER) {
+      if (onion || !own) return Promise.resolve(true);
+    } else if (own) {
+      return Promise.resolve(true); // its own limit replaces the general one
     } else if (onion) {
       const limit = this.config.onionRateLimit;
       return limit > 0 ? super.handleRequest({ ...request, limit }) : Promise.resolve(true);
@@ -120,6 +139,15 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
       'Too many requests; slow down.',
       undefined,
       Math.max(1, detail.timeToBlockExpire),
+    );
+  }
+
+  private declaresOwnLimit({ context }: ThrottlerRequest): boolean {
+    return (
+      this.reflector.getAllAndOverride<boolean | undefined>(OWN_LIMIT_KEY, [
+        context.getHandler(),
+        context.getClass(),
+      ]) === true
     );
   }
 

@@ -6,10 +6,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { MemoryCounterStore, RedisCounterStore, type CounterStore } from './counter-store.js';
-
 import { ThrottlerModule } from '@nestjs/throttler';
 import { CounterThrottlerStorage } from './counter-throttler-storage.js';
 import {
+  HEALTH_THROTTLER,
   PUBLIC_THROTTLER,
   PUBLIC_WINDOW_MS,
   RECEIPT_THROTTLER,
@@ -37,6 +37,8 @@ export class RateLimitModule implements OnApplicationShutdown {
               { name: PUBLIC_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
               // Its limit comes from each route's @LimitPerAddress; unused elsewhere.
               { name: RECEIPT_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
+              // Likewise from @OwnLimitPerAddress (health probes).
+              { name: HEALTH_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
             ],
             storage: new CounterThrottlerStorage(counters),
             // Retry-After comes with our error body; no X-RateLimit-* on public routes.

@@ -2,22 +2,27 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { v7 as uuidv7 } from 'uuid';
-import type { EntityManager } from 'typeorm';
 import { AppError } from '../../common/app-error.js';
 import { APP_CONFIG } from '../../config/app-config.token.js';
 import type { AppConfig } from '../../config/environment.js';
 import { encryptStream, type RecipientKey } from '../../crypto/openpgp.js';
-import { Attachment, AttachmentChunk } from '../message.entity.js';
+import { StagedAttachmentsRepository } from './staged-attachments.repository.js';
 
 /** Ciphertext is stored in rows of this size: big enough to be cheap, small enough to stream. */
 export const CHUNK_BYTES = 256 * 1024;
 
-export interface WrittenAttachment {
-  n: number;
+/** A file encrypted into staged rows, waiting for its tip or message to adopt it. */
+export interface StagedFile {
+  id: string;
   name: string;
   type: string;
   size: number;
   sha256: string;
+}
+
+/** What the encrypted envelope lists of each file. */
+export interface WrittenAttachment extends StagedFile {
+  n: number;
 }
 
 export class UploadBudget {
@@ -37,25 +42,29 @@ function tooLarge(what: string, limit: number): AppError {
 }
 
 /**
- * Streams one uploaded file through OpenPGP encryption into attachment_chunk
- * rows inside the caller's transaction. Plaintext never touches disk and
- * memory stays flat; limits are enforced as the bytes arrive.
+ * Streams one uploaded file through OpenPGP encryption into staged
+ * attachment_chunk rows, one short autocommit statement per chunk: no
+ * connection or transaction is held while the client sends. Plaintext never
+ * touches disk and memory stays flat; limits are enforced as the bytes arrive.
  */
 @Injectable()
 export class AttachmentWriter {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly staged: StagedAttachmentsRepository,
+  ) {}
 
   budget(): UploadBudget {
     return new UploadBudget(this.config.attachmentMaxBytes, this.config.uploadMaxBytes);
   }
 
+  /** `stagedIds` receives the file's id before its first row, so a caller can discard it. */
   async write(
-    manager: EntityManager,
-    target: { tipId: string; messageId: string | null; n: number },
     file: { stream: Readable; name: string; type: string },
     recipients: readonly RecipientKey[],
     budget: UploadBudget,
-  ): Promise<WrittenAttachment> {
+    stagedIds: string[],
+  ): Promise<StagedFile> {
     const id = uuidv7();
     const hash = createHash('sha256');
     let size = 0;
@@ -72,6 +81,11 @@ export class AttachmentWriter {
     file.stream.on('error', (err) => meter.destroy(err));
     file.stream.pipe(meter);
 
+    stagedIds.push(id);
+    await this.staged.stage(
+      id,
+      recipients.map((r) => r.fingerprint),
+    );
     const ciphertext = await encryptStream(Readable.toWeb(meter), recipients);
     let seq = 0;
     let stored = 0;
@@ -82,8 +96,8 @@ export class AttachmentWriter {
       const data = Buffer.concat(pending, pendingBytes);
       pending = [];
       pendingBytes = 0;
-      await manager.insert(AttachmentChunk, { attachmentId: id, seq: seq++, data });
       stored += data.length;
+      await this.staged.appendChunk(id, seq++, data, stored);
     };
     for await (const chunk of Readable.fromWeb(ciphertext)) {
       const buf = chunk as Buffer;
@@ -92,16 +106,6 @@ export class AttachmentWriter {
       if (pendingBytes >= CHUNK_BYTES) await flush();
     }
     await flush();
-    await manager.insert(Attachment, {
-      id,
-      tipId: target.tipId,
-      messageId: target.messageId,
-      n: target.n,
-      createdAt: new Date(),
-      ciphertextBytes: String(stored),
-      chunkCount: seq,
-      keyFingerprints: recipients.map((r) => r.fingerprint),
-    });
-    return { n: target.n, name: file.name, type: file.type, size, sha256: hash.digest('hex') };
+    return { id, name: file.name, type: file.type, size, sha256: hash.digest('hex') };
   }
 }

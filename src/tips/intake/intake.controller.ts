@@ -9,7 +9,7 @@ import {
   jsonOrMultipartErrors,
 } from '../../common/openapi/request-bodies.js';
 import { RequiresProofOfWork } from '../../common/auth/proof-of-work.decorator.js';
-import { AttachmentWriter } from '../attachments/attachment-writer.js';
+import { Uploads } from '../attachments/uploads.js';
 import { readMultipart, validateBody } from '../attachments/multipart.js';
 import {
   SUBMIT_PUBLIC_TIP_EXAMPLE,
@@ -25,7 +25,7 @@ import { ServedOn } from '../../common/listeners/served-on.decorator.js';
 export class IntakeController {
   constructor(
     private readonly submitTip: SubmitTip,
-    private readonly attachments: AttachmentWriter,
+    private readonly uploads: Uploads,
   ) {}
 
   /**
@@ -60,10 +60,12 @@ export class IntakeController {
   @HttpCode(201)
   async submit(@Req() request: FastifyRequest): Promise<SubmitTipResponseDto> {
     if (request.isMultipart()) {
-      const upload = await readMultipart(request, 'tip', SubmitPublicTipDto, this.attachments);
-      return this.submitTip.execute(upload.body, (manager, tipId, recipients) =>
-        upload.files(manager, { tipId, messageId: null, firstN: 1 }, recipients),
-      );
+      const upload = await readMultipart(request, 'tip', SubmitPublicTipDto, this.uploads);
+      try {
+        return await this.submitTip.execute(upload.body, upload.files);
+      } finally {
+        upload.release();
+      }
     }
     return this.submitTip.execute(await validateBody(request.body, SubmitPublicTipDto));
   }

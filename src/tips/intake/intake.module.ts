@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TipsModule } from '../tips.module.js';
-import { AttachmentWriter } from '../attachments/attachment-writer.js';
 import { IntakeController } from './intake.controller.js';
 import { SubmitTip } from './submit-tip.use-case.js';
 
 @Module({
   imports: [TipsModule],
   controllers: [IntakeController],
-  providers: [SubmitTip, AttachmentWriter],
+  providers: [SubmitTip],
 })
 export class IntakeModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { IntakeUnavailableError } from '../../common/app-error.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { IntakeKeyRing } from '../../crypto/intake-key-ring.js';
@@ -12,7 +12,8 @@ import { tipReceived } from '../../webhooks/webhook-events.js';
 import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
 import { generateReceipt, ReceiptHasher } from '../../crypto/receipts.js';
 import { createSubmitterKey } from '../../crypto/submitter-keys.js';
-import type { WrittenAttachment } from '../attachments/attachment-writer.js';
+import type { StagedFile, WrittenAttachment } from '../attachments/attachment-writer.js';
+import { StagedAttachmentsRepository } from '../attachments/staged-attachments.repository.js';
 import type { SubmitterUrgency } from '../tip.entity.js';
 import { generateTipReference } from '../tip-reference.js';
 import { DuplicateReferenceError, TipsRepository, type NewTip } from '../tips.repository.js';
@@ -30,12 +31,11 @@ const INITIAL_PRIORITY: Record<SubmitterUrgency, number> = {
 
 const MAX_REFERENCE_ATTEMPTS = 5;
 
-/** Streams a request's files into the open transaction; returns what the envelope lists. */
-export type AttachmentSource = (
-  manager: EntityManager,
-  tipId: string,
-  recipients: readonly RecipientKey[],
-) => Promise<WrittenAttachment[]>;
+/**
+ * Streams a request's files into staged rows (no transaction open while the
+ * client sends); the tip's transaction adopts them.
+ */
+export type AttachmentSource = (recipients: readonly RecipientKey[]) => Promise<StagedFile[]>;
 
 export function startOfMinute(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 60_000) * 60_000);
@@ -43,8 +43,9 @@ export function startOfMinute(date: Date): Date {
 
 /**
  * Takes a public tip: encrypts the content to every intake key and stores
- * ciphertext plus triage metadata, with its files in the same transaction.
- * Resolves only after the commit.
+ * ciphertext plus triage metadata. Files are staged first, as they arrive;
+ * one short transaction then creates the tip and adopts them. Resolves only
+ * after that commit; a tip with files does not exist before it.
  */
 @Injectable()
 export class SubmitTip {
@@ -56,6 +57,7 @@ export class SubmitTip {
     private readonly tips: TipsRepository,
     private readonly metrics: Metrics,
     private readonly events: WebhookEvents,
+    private readonly staged: StagedAttachmentsRepository,
   ) {}
 
   async execute(
@@ -103,33 +105,29 @@ export class SubmitTip {
 
     const recipients = this.keyRing.active();
     if (recipients.length === 0) throw new IntakeUnavailableError();
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
+    const staged: StagedFile[] = [];
     try {
-      const files = await attachments(runner.manager, id, recipients);
+      staged.push(...(await attachments(recipients)));
+      const files: WrittenAttachment[] = staged.map((f, i) => ({ ...f, n: i + 1 }));
       for (let attempt = 1; ; attempt++) {
+        // Encrypted before the transaction opens: it holds no connection while workers run.
         const tip = await this.build(base, input, files);
-        await runner.query('SAVEPOINT tip_insert');
         try {
-          await this.tips.insert(tip, runner.manager);
-          await this.events.record(runner.manager, tipReceived(tip));
-          await runner.commitTransaction();
+          await this.dataSource.transaction(async (manager) => {
+            await this.tips.insert(tip, manager);
+            await this.staged.adopt(manager, { tipId: id, messageId: null }, files);
+            await this.events.record(manager, tipReceived(tip));
+          });
           this.metrics.tipsAccepted.inc({ channel: 'public', category: input.category });
           return { reference: tip.reference, receipt, status: 'received' };
         } catch (err) {
-          if (err instanceof DuplicateReferenceError && attempt < MAX_REFERENCE_ATTEMPTS) {
-            await runner.query('ROLLBACK TO SAVEPOINT tip_insert');
-            continue;
-          }
+          if (err instanceof DuplicateReferenceError && attempt < MAX_REFERENCE_ATTEMPTS) continue;
           throw err;
         }
       }
     } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await this.staged.discard(staged.map((f) => f.id)).catch(() => undefined);
       throw err;
-    } finally {
-      await runner.release();
     }
   }
 

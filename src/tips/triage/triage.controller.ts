@@ -5,6 +5,7 @@ import {
   HttpCode,
   Param,
   ParseIntPipe,
+  type PipeTransform,
   ParseUUIDPipe,
   Patch,
   Post,
@@ -49,6 +50,16 @@ import {
 } from './triage.dto.js';
 import { UpdateTip } from './update-tip.use-case.js';
 import { ServedOn } from '../../common/listeners/served-on.decorator.js';
+
+/** An attachment number PostgreSQL's integer can hold; anything else names no attachment. */
+class AttachmentNumberPipe implements PipeTransform<number, number> {
+  transform(n: number): number {
+    if (!Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) {
+      throw new AppError('not_found', 404, 'No such attachment.');
+    }
+    return n;
+  }
+}
 
 const uuid = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
@@ -338,6 +349,7 @@ export class TriageController {
       new ParseIntPipe({
         exceptionFactory: () => new AppError('not_found', 404, 'No such attachment.'),
       }),
+      new AttachmentNumberPipe(),
     )
     n: number,
     @CurrentStaff() me: StaffPrincipal,

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
+import { NoNul } from '../../common/validators.js';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -248,11 +249,13 @@ export class UpdateTipDto {
   @ApiProperty({
     type: 'integer',
     minimum: 1,
+    maximum: 2_147_483_647,
     description: 'The `version` you read; a stale one gets `409 version_conflict`.',
     example: 3,
   })
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   version: number;
 
   @ApiPropertyOptional({
@@ -261,7 +264,9 @@ export class UpdateTipDto {
     description:
       '`new -> triaging -> escalated | actioned | no_action -> closed`, and `duplicate` ' +
       '(with `duplicateOf`) from any open state; anything else is `409 invalid_transition`. ' +
-      'Only leads close tips.',
+      'Only leads set `closed` or `duplicate` (an analyst proposes a duplicate with ' +
+      '`duplicateOf` alone), and only leads undo a duplicate (`duplicate -> triaging`, ' +
+      'retention cleared). An analyst changes the status of an unassigned tip or their own only.',
     example: 'triaging',
   })
   @IsOptional()
@@ -312,13 +317,15 @@ export class UpdateTipDto {
   @IsArray()
   @ArrayMaxSize(20)
   @Matches(TAG_PATTERN, { each: true })
+  @NoNul({ each: true })
   tags?: string[];
 
   @ApiPropertyOptional({
     type: String,
     format: 'uuid',
     nullable: true,
-    description: 'The tip this one duplicates (with `status: duplicate`).',
+    description:
+      'The tip this one duplicates: with `status: duplicate` (a lead), or alone as a proposal.',
     example: EX.otherUuid,
   })
   @IsOptional()

@@ -13,7 +13,7 @@ import { triageChangeEvents } from '../../webhooks/webhook-events.js';
 import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
 import { mapTipSummary, priorityLabel, priorityValue } from './tip-mappers.js';
 import type { TipSummaryDto, UpdateTipDto } from './triage.dto.js';
-import { canTransition } from './workflow.js';
+import { refuseStatusChange, TERMINAL_STATES } from './workflow.js';
 
 type Json = null | boolean | number | string | Json[];
 
@@ -78,21 +78,25 @@ export class UpdateTip {
       }
 
       if (patch.status !== undefined && patch.status !== tip.status) {
-        if (!canTransition(tip.status, patch.status)) {
-          throw new AppError(
-            'invalid_transition',
-            409,
-            `A tip cannot go from ${tip.status} to ${patch.status}.`,
-          );
-        }
-        if (patch.status === 'closed' && !isLead) throw forbidden('Only a lead can close a tip.');
-        if (patch.status === 'duplicate' && duplicateOf === null) {
-          throw new AppError('unprocessable', 422, 'Marking a duplicate needs duplicateOf.');
-        }
+        const undo = tip.status === 'duplicate';
+        // Undoing a mistaken duplicate clears the link it was marked with.
+        if (undo && patch.duplicateOf === undefined) duplicateOf = null;
+        const refusal = refuseStatusChange({
+          from: tip.status,
+          to: patch.status,
+          role: isLead ? 'lead' : 'analyst',
+          actorId: me.analystId,
+          assigneeId: tip.assignee_id,
+          duplicateOf,
+        });
+        if (refusal) throw new AppError(refusal.code, refusal.status, refusal.message);
         set('status', tip.status, patch.status);
-        // Retention starts when a tip reaches a final state.
-        if (patch.status === 'closed' || patch.status === 'duplicate') {
+        if (undo) set('duplicateOf', tip.duplicate_of, duplicateOf);
+        // Retention starts when a tip reaches a final state, and stops when it leaves one.
+        if (TERMINAL_STATES.includes(patch.status)) {
           changes.purgeAfter = new Date(Date.now() + this.config.retentionDays * 86_400_000);
+        } else if (undo) {
+          changes.purgeAfter = null;
         }
       }
 
