@@ -68,7 +68,8 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   // Streaming uploads (attachments); limits are set per request by the handlers.
   await app.register(multipart, { throwFileSizeLimit: true });
   fastify.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    reply.header('Cache-Control', 'no-store');
+    // Only the public site's content-hashed assets set their own (long) caching.
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
     return payload;
   });
 

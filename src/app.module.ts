@@ -24,6 +24,7 @@ import { IntakeModule } from './tips/intake/intake.module.js';
 import { PartnersModule } from './partners/partners.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { PublicRateLimitGuard } from './common/rate-limit/public-rate-limit.guard.js';
+import { PublicSiteModule } from './public-site/public-site.module.js';
 
 export interface AppRuntime {
   config: AppConfig;
@@ -76,6 +77,7 @@ export class AppModule {
         ProofOfWorkModule,
         RetentionModule,
         AdminModule,
+        ...(runtime.config.publicSite.enabled ? [PublicSiteModule] : []),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },

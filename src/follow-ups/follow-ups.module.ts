@@ -9,5 +9,6 @@ import { ReceiptLookup } from './receipt-lookup.js';
   imports: [TipsModule],
   controllers: [FollowUpsController],
   providers: [FollowUps, ReceiptLookup, AttachmentWriter],
+  exports: [FollowUps],
 })
 export class FollowUpsModule {}

@@ -8,5 +8,7 @@ import { SubmitTip } from './submit-tip.use-case.js';
   imports: [TipsModule],
   controllers: [IntakeController],
   providers: [SubmitTip, AttachmentWriter],
+  // The public site (src/public-site) takes tips through the same use case.
+  exports: [SubmitTip, AttachmentWriter],
 })
 export class IntakeModule {}

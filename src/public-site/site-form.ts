@@ -1,0 +1,154 @@
+import type { Multipart, MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from 'typeorm';
+import { AppError } from '../common/app-error.js';
+import type { RecipientKey } from '../crypto/openpgp.js';
+import type { AttachmentWriter, WrittenAttachment } from '../tips/attachments/attachment-writer.js';
+import { MAX_FILES } from '../tips/attachments/multipart.js';
+
+/** Bytes read and thrown away after a refused form before the connection is closed instead. */
+const DRAIN_LIMIT = 8 * 1024 * 1024;
+
+export interface FileTarget {
+  tipId: string;
+  messageId: string | null;
+  firstN: number;
+}
+
+/**
+ * An HTML form sent as multipart/form-data: its text fields (which the pages
+ * place before the file input, so they arrive first), then the files, which
+ * are streamed into the use case's transaction through the attachment writer.
+ */
+export class SiteForm {
+  private drained = 0;
+
+  private constructor(
+    readonly fields: Readonly<Record<string, string>>,
+    private pending: MultipartFile | undefined,
+    private readonly parts: AsyncIterableIterator<Multipart>,
+    private readonly writer: AttachmentWriter,
+  ) {}
+
+  static async read(request: FastifyRequest, writer: AttachmentWriter): Promise<SiteForm> {
+    if (!request.isMultipart()) {
+      throw new AppError('unsupported_media_type', 415, 'Send the form as multipart/form-data.');
+    }
+    const budget = writer.budget();
+    const parts = request.parts({
+      limits: {
+        fileSize: budget.perFile + 1,
+        files: MAX_FILES + 1,
+        fields: 30,
+        fieldSize: 1024 * 1024,
+        parts: MAX_FILES + 31,
+        headerPairs: 100,
+      },
+    });
+    const fields: Record<string, string> = {};
+    let pending: MultipartFile | undefined;
+    for (;;) {
+      const next = await parts.next();
+      if (next.done) break;
+      const part = next.value;
+      if (part.type === 'file') {
+        pending = part;
+        break;
+      }
+      if (typeof part.value === 'string' && !Object.hasOwn(fields, part.fieldname)) {
+        fields[part.fieldname] = part.value;
+      }
+    }
+    return new SiteForm(fields, pending, parts, writer);
+  }
+
+  /** Whether the form carried a file part at all (an empty file input sends one, unnamed). */
+  get hasFileParts(): boolean {
+    return this.pending !== undefined;
+  }
+
+  /** Streams the files into the open transaction; an unnamed (empty) file input is skipped. */
+  async files(
+    manager: EntityManager,
+    target: FileTarget,
+    recipients: readonly RecipientKey[],
+  ): Promise<WrittenAttachment[]> {
+    const budget = this.writer.budget();
+    const written: WrittenAttachment[] = [];
+    for (
+      let part = this.takePending() ?? (await this.nextPart());
+      part;
+      part = await this.nextPart()
+    ) {
+      if (part.type !== 'file') {
+        throw new AppError('bad_request', 400, 'Only files may follow the text fields.');
+      }
+      if (part.filename === '') {
+        await this.discard(part);
+        continue;
+      }
+      if (written.length >= MAX_FILES) {
+        throw new AppError(
+          'payload_too_large',
+          413,
+          `At most ${MAX_FILES} files. Nothing was stored.`,
+        );
+      }
+      written.push(
+        await this.writer.write(
+          manager,
+          { tipId: target.tipId, messageId: target.messageId, n: target.firstN + written.length },
+          { stream: part.file, name: part.filename, type: part.mimetype },
+          recipients,
+          budget,
+        ),
+      );
+      if (part.file.truncated) {
+        throw new AppError('payload_too_large', 413, 'A file is too large. Nothing was stored.');
+      }
+    }
+    return written;
+  }
+
+  /**
+   * Reads and drops what is left of a refused form, so the browser gets the
+   * answer instead of a reset connection; false when too much was left (the
+   * caller then closes the connection).
+   */
+  async drain(): Promise<boolean> {
+    try {
+      for (
+        let part = this.takePending() ?? (await this.nextPart());
+        part;
+        part = await this.nextPart()
+      ) {
+        if (part.type === 'file' && !(await this.discard(part))) return false;
+      }
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private takePending(): MultipartFile | undefined {
+    const part = this.pending;
+    this.pending = undefined;
+    return part;
+  }
+
+  private async nextPart(): Promise<Multipart | undefined> {
+    const next = await this.parts.next();
+    return next.done ? undefined : next.value;
+  }
+
+  private async discard(part: MultipartFile): Promise<boolean> {
+    for await (const chunk of part.file) {
+      this.drained += (chunk as Buffer).length;
+      if (this.drained > DRAIN_LIMIT) {
+        part.file.destroy();
+        return false;
+      }
+    }
+    return true;
+  }
+}
