@@ -35,10 +35,20 @@ describe('route inventory', () => {
       .filter((r) => r.access?.kind === 'public')
       .map((r) => r.label);
     expect(open).toEqual([
+      'GET /',
+      'GET /assets/:name',
+      'GET /follow-up',
       'GET /health/live',
       'GET /health/ready',
+      'GET /protect',
       'GET /v1/challenges',
       'GET /v1/intake-keys',
+      'POST /',
+      'POST /follow-up',
+      'POST /follow-up/message',
+      'POST /follow-up/message/with-proof',
+      'POST /receipt',
+      'POST /tip/with-proof',
       'POST /v1/auth/sessions',
       'POST /v1/follow-ups/messages',
       'POST /v1/follow-ups/status',
