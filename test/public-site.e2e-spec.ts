@@ -363,6 +363,44 @@ describe('public site in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('reflows at 320 CSS pixels without sideways scrolling, in English and Arabic', async () => {
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 320, height: 640 },
+    });
+    const page = await context.newPage();
+    for (const path of ['/?lang=en', '/?lang=ar', '/follow-up?lang=ar', '/protect?lang=en']) {
+      await page.goto(`${base}${path}`);
+      const [scroll, client] = (await page.evaluate(
+        '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+      )) as [number, number];
+      expect({ path, scroll }).toEqual({ path, scroll: client });
+    }
+    await context.close();
+  }, 60_000);
+
+  it('with JavaScript on but no worker, the form still goes through the path without proof', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: true });
+    const page = await context.newPage();
+    await page.route('**/assets/pow-worker.*.js', (route) => route.abort());
+    await page.goto(`${base}/`);
+    await page
+      .locator('#pow [data-pow-status]', { hasText: catalogue.format('en', 'pow.failed') })
+      .waitFor();
+    expect(await page.getAttribute('form', 'action')).toBe('/');
+    await page.check('#category-cyber');
+    await page.check('#urgency-unknown');
+    await page.fill('#narrative', 'Sent after the worker failed to load.');
+    await sleep(MIN_SECONDS * 1000 + 100);
+    const [posted] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST'),
+      page.click('button[type=submit]'),
+    ]);
+    expect(new URL(posted.url()).pathname).toBe('/');
+    await page.waitForSelector('.receipt');
+    await context.close();
+  }, 60_000);
+
   it('the form page with all its assets weighs under 100 KB', async () => {
     const context = await browser.newContext({ javaScriptEnabled: true });
     const page = await context.newPage();
