@@ -371,9 +371,9 @@ describe('public site in Chromium', () => {
     const page = await context.newPage();
     for (const path of ['/?lang=en', '/?lang=ar', '/follow-up?lang=ar', '/protect?lang=en']) {
       await page.goto(`${base}${path}`);
-      const [scroll, client] = (await page.evaluate(
+      const [scroll, client] = await page.evaluate<[number, number]>(
         '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
-      )) as [number, number];
+      );
       expect({ path, scroll }).toEqual({ path, scroll: client });
     }
     await context.close();
