@@ -457,6 +457,31 @@ describe('public site in Chromium', () => {
     await context.close();
   }, 60_000);
 
+  it('explains a file that is too large next to the files, keeps the text, stores nothing', async () => {
+    const count = () =>
+      withClient(async (c) => Number((await c.query('SELECT count(*) FROM tip')).rows[0].count));
+    const before = await count();
+    const token = /name="token" value="([^"]+)"/.exec((await request(t.server).get('/')).text)![1]!;
+    await sleep(MIN_SECONDS * 1000 + 100);
+    const res = await request(t.server)
+      .post('/')
+      .field('lang', 'en')
+      .field('token', token)
+      .field('category', 'cyber')
+      .field('submitterUrgency', 'weeks')
+      .field('narrative', 'Kept after a refused upload')
+      .field('allowReplies', 'no')
+      .attach('files', Buffer.from('small'), 'small.txt')
+      .attach('files', Buffer.alloc(3 * 1024 * 1024, 1), 'big.bin')
+      .expect(413);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.text).toContain(catalogue.format('en', 'errors.tooLarge'));
+    expect(res.text).toContain('id="files-error"');
+    expect(res.text).toContain('>Kept after a refused upload</textarea>');
+    expect(res.text).toMatch(/id="allowReplies-no" value="no"[^>]* checked/);
+    expect(await count()).toBe(before);
+  }, 60_000);
+
   it('refuses a replayed form, a filled honeypot and a form sent too soon, storing nothing', async () => {
     const count = () =>
       withClient(async (c) => Number((await c.query('SELECT count(*) FROM tip')).rows[0].count));

@@ -8,6 +8,8 @@ import { MAX_FILES } from '../tips/attachments/multipart.js';
 
 /** Bytes read and thrown away after a refused form before the connection is closed instead. */
 const DRAIN_LIMIT = 8 * 1024 * 1024;
+/** ...and the time spent at it. */
+const DRAIN_MS = 5_000;
 
 export interface FileTarget {
   tipId: string;
@@ -22,6 +24,8 @@ export interface FileTarget {
  */
 export class SiteForm {
   private drained = 0;
+  /** The file being written when an error stopped the writer: drained first. */
+  private current: MultipartFile | undefined;
 
   private constructor(
     readonly fields: Readonly<Record<string, string>>,
@@ -94,6 +98,7 @@ export class SiteForm {
           `At most ${MAX_FILES} files. Nothing was stored.`,
         );
       }
+      this.current = part;
       written.push(
         await this.writer.write(
           manager,
@@ -103,6 +108,7 @@ export class SiteForm {
           budget,
         ),
       );
+      this.current = undefined;
       if (part.file.truncated) {
         throw new AppError('payload_too_large', 413, 'A file is too large. Nothing was stored.');
       }
@@ -116,7 +122,22 @@ export class SiteForm {
    * caller then closes the connection).
    */
   async drain(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), DRAIN_MS);
+    });
     try {
+      return await Promise.race([this.drainParts(), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async drainParts(): Promise<boolean> {
+    try {
+      const current = this.current;
+      this.current = undefined;
+      if (current && !(await this.discard(current))) return false;
       for (
         let part = this.takePending() ?? (await this.nextPart());
         part;
