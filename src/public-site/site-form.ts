@@ -11,6 +11,13 @@ const DRAIN_LIMIT = 8 * 1024 * 1024;
 /** ...and the time spent at it. */
 const DRAIN_MS = 5_000;
 
+/** More files than a form may carry. */
+export class TooManyFilesError extends AppError {
+  constructor() {
+    super('payload_too_large', 413, `At most ${MAX_FILES} files. Nothing was stored.`);
+  }
+}
+
 export interface FileTarget {
   tipId: string;
   messageId: string | null;
@@ -92,11 +99,7 @@ export class SiteForm {
         continue;
       }
       if (written.length >= MAX_FILES) {
-        throw new AppError(
-          'payload_too_large',
-          413,
-          `At most ${MAX_FILES} files. Nothing was stored.`,
-        );
+        throw new TooManyFilesError();
       }
       this.current = part;
       written.push(

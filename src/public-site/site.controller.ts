@@ -38,7 +38,7 @@ import { chooseLanguage, type Lang } from './messages.js';
 import { NoJsLimitGuard } from './no-js-limit.guard.js';
 import { containsReceipt } from './receipt-words.js';
 import { SiteExceptionFilter, siteErrorMessage } from './site-exception.filter.js';
-import { SiteForm } from './site-form.js';
+import { SiteForm, TooManyFilesError } from './site-form.js';
 import { SiteRenderer } from './site-renderer.js';
 
 /** The optional and required text fields of the tip form, in page order, with their limits. */
@@ -397,13 +397,14 @@ export class SiteController {
 
   /** Upload and intake errors the form can explain next to the files; others go to the filter. */
   private uploadError(err: unknown, lang: Lang): { status: number; error: FieldError } | undefined {
-    const status =
-      (err as { status?: unknown; statusCode?: unknown }).status ??
-      (err as { statusCode?: unknown }).statusCode;
-    if (status === 413) {
-      const tooMany =
-        (err as { code?: unknown }).code === 'FST_FILES_LIMIT' ||
-        /At most/.test(String((err as Error).message));
+    if (typeof err !== 'object' || err === null) return undefined;
+    const { status, statusCode, code } = err as {
+      status?: unknown;
+      statusCode?: unknown;
+      code?: unknown;
+    };
+    if ((status ?? statusCode) === 413) {
+      const tooMany = err instanceof TooManyFilesError || code === 'FST_FILES_LIMIT';
       return {
         status: 413,
         error: {

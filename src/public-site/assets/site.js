@@ -54,6 +54,7 @@
     field.value = challenge + ':' + data.counter;
     form.setAttribute('action', action);
     form.setAttribute('data-pow-ms', String(data.ms));
+    form.setAttribute('data-pow-tries', String(Number(data.counter) + 1));
     solved = true;
     bar.value = 1;
     say('data-text-done');
