@@ -61,41 +61,45 @@ function compress(block, offset) {
   H[7] += h;
 }
 
-/** SHA-256 of `bytes`; returns the first word of the digest, and the second. */
-function sha256Head(bytes) {
-  H.set([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const length = bytes.length;
-  const padded = new Uint8Array(((length + 9 + 63) >> 6) << 6);
-  padded.set(bytes);
-  padded[length] = 0x80;
-  const bits = length * 8;
-  const end = padded.length;
-  padded[end - 4] = (bits >>> 24) & 0xff;
-  padded[end - 3] = (bits >>> 16) & 0xff;
-  padded[end - 2] = (bits >>> 8) & 0xff;
-  padded[end - 1] = bits & 0xff;
-  padded[end - 5] = Math.floor(bits / 0x100000000) & 0xff;
-  for (let off = 0; off < end; off += 64) compress(padded, off);
-  return [H[0] >>> 0, H[1] >>> 0];
-}
+const IV = new Uint32Array([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
 
-function zeroBits(head) {
-  if (head[0] !== 0) return Math.clz32(head[0]);
-  return 32 + Math.clz32(head[1]);
+/** Leading zero bits of the digest now in H (the first 64 bits are plenty for any difficulty). */
+function zeroBits() {
+  const a = H[0] >>> 0;
+  if (a !== 0) return Math.clz32(a);
+  return 32 + Math.clz32(H[1] >>> 0);
 }
 
 self.onmessage = (event) => {
   const { challenge, difficulty } = event.data;
   const prefix = new TextEncoder().encode(`${challenge}:`);
-  const buffer = new Uint8Array(prefix.length + 20);
-  buffer.set(prefix);
+  // The whole 64-byte blocks of the prefix never change: hash them once (the "midstate").
+  const whole = prefix.length >> 6;
+  H.set(IV);
+  for (let b = 0; b < whole; b++) compress(prefix, b * 64);
+  const mid = H.slice();
+  const rest = prefix.subarray(whole * 64);
+  const tail = new Uint8Array(192);
+  tail.set(rest);
   const started = Date.now();
   for (let counter = 0; ; counter++) {
     const digits = String(counter);
-    for (let i = 0; i < digits.length; i++) buffer[prefix.length + i] = digits.charCodeAt(i);
-    if (zeroBits(sha256Head(buffer.subarray(0, prefix.length + digits.length))) >= difficulty) {
+    const length = rest.length + digits.length;
+    for (let i = 0; i < digits.length; i++) tail[rest.length + i] = digits.charCodeAt(i);
+    const blocks = (length + 9 + 63) >> 6;
+    const end = blocks * 64;
+    tail[length] = 0x80;
+    tail.fill(0, length + 1, end);
+    const bits = (prefix.length + digits.length) * 8;
+    tail[end - 4] = (bits >>> 24) & 0xff;
+    tail[end - 3] = (bits >>> 16) & 0xff;
+    tail[end - 2] = (bits >>> 8) & 0xff;
+    tail[end - 1] = bits & 0xff;
+    H.set(mid);
+    for (let b = 0; b < blocks; b++) compress(tail, b * 64);
+    if (zeroBits() >= difficulty) {
       self.postMessage({ done: true, counter: digits, ms: Date.now() - started });
       return;
     }
