@@ -56,4 +56,12 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The public site's scripts run in the browser (a page and a Web Worker), not in Node.
+    files: ['src/public-site/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { ...globals.browser, ...globals.worker },
+    },
+  },
 );

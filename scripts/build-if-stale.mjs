@@ -47,6 +47,12 @@ const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
   stdio: 'inherit',
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
+// The public site's templates, catalogues and browser files, which tsc does not emit.
+const copied = spawnSync(process.execPath, [join(root, 'scripts', 'copy-site-files.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (copied.status !== 0) process.exit(copied.status ?? 1);
 // Stamped with the time the build began: a file saved during the build is newer.
 await writeFile(stamp, '');
 await utimes(stamp, startedAt, startedAt);

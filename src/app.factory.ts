@@ -145,7 +145,8 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   // before any route. Swagger UI and its document describe the staff API: staff listener.
   listeners.register(fastify, [{ prefix: SWAGGER_UI_PATH, listener: 'staff' }]);
   fastify.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    reply.header('Cache-Control', 'no-store');
+    // Only the public site's content-hashed assets set their own (long) caching.
+    if (!reply.hasHeader('Cache-Control')) reply.header('Cache-Control', 'no-store');
     return payload;
   });
   if (runtime.config.onionLocation !== undefined) {

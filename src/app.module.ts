@@ -26,6 +26,7 @@ import { PartnersModule } from './partners/partners.module.js';
 import { RateLimitModule } from './common/rate-limit/rate-limit.module.js';
 import { PublicRateLimitGuard } from './common/rate-limit/public-rate-limit.guard.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { PublicSiteModule } from './public-site/public-site.module.js';
 
 export interface AppRuntime {
   config: AppConfig;
@@ -87,6 +88,7 @@ export class AppModule {
         ProofOfWorkModule,
         RetentionModule,
         AdminModule,
+        ...(runtime.config.publicSite.enabled ? [PublicSiteModule] : []),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },

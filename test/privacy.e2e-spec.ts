@@ -61,6 +61,7 @@ describe.each(['json', 'pretty'] as const)('submitters leave no trace (%s logs)'
       LOG_LEVEL: 'trace',
       LOG_FORMAT: format,
       BACKGROUND_JOBS: 'false',
+      SITE_MIN_SECONDS: '0',
     });
   });
   afterAll(async () => {
@@ -137,6 +138,87 @@ describe.each(['json', 'pretty'] as const)('submitters leave no trace (%s logs)'
       for (const form of leakForms(secret)) {
         expect(output).not.toContain(form);
         expect(dump.text).not.toContain(form);
+      }
+    }
+  });
+  it('keeps nothing of page views and form posts on the public site either', async () => {
+    const form = (fields: Record<string, string>, file?: { name: string; data: string }) => {
+      const boundary = `----tipline${CANARY}`;
+      const parts = Object.entries(fields).map(
+        ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+      );
+      if (file) {
+        parts.push(
+          `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${file.name}"\r\n` +
+            `Content-Type: text/plain\r\n\r\n${file.data}\r\n`,
+        );
+      }
+      return {
+        body: `${parts.join('')}--${boundary}--\r\n`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      };
+    };
+    const token = (html: string) => /name="token" value="([^"]+)"/.exec(html)![1]!;
+
+    const page = await send(service.url, { method: 'GET', path: `/?lang=en&q=${CANARY}-query` });
+    expect(page.status).toBe(200);
+    const tip = await send(service.url, {
+      method: 'POST',
+      path: `/?q=${CANARY}-query`,
+      ...form(
+        {
+          lang: 'en',
+          token: token(page.body),
+          category: 'cyber',
+          submitterUrgency: 'days',
+          narrative: `${CANARY}-site-narrative`,
+          contact: `${CANARY}-site-contact`,
+          allowReplies: 'yes',
+        },
+        { name: `${CANARY}-file.txt`, data: `${CANARY}-file-content` },
+      ),
+    });
+    expect(tip.status).toBe(201);
+    const receipt = /class="receipt"[^>]*>([^<]+)</.exec(tip.body)![1]!.trim();
+    expect(receipt.split(' ')).toHaveLength(8);
+    const wrong = await send(service.url, {
+      method: 'POST',
+      path: '/receipt',
+      ...form({ lang: 'en', reference: 'TIP-X', receipt, seal: 'x', word: `${CANARY}-word` }),
+    });
+    expect(wrong.status).toBe(400);
+    const thread = await send(service.url, {
+      method: 'POST',
+      path: '/follow-up',
+      ...form({ lang: 'en', receipt }),
+    });
+    expect(thread.status).toBe(200);
+    const message = await send(service.url, {
+      method: 'POST',
+      path: '/follow-up/message',
+      ...form({ lang: 'en', receipt, token: token(thread.body), body: `${CANARY}-site-message` }),
+    });
+    expect(message.status).toBe(201);
+    const unknown = await send(service.url, {
+      method: 'POST',
+      path: '/follow-up',
+      ...form({ lang: 'en', receipt: `${CANARY} a b c d e f g` }),
+    });
+    expect(unknown.status).toBe(404);
+    for (const path of ['/follow-up', '/protect', `/assets/${CANARY}.css`]) {
+      await send(service.url, { method: 'GET', path });
+    }
+
+    const metrics = await send(service.url, { method: 'GET', path: '/metrics' });
+    expect(metrics.status).toBe(200);
+    const output = service.output();
+    expect(output).toContain('"route":"/follow-up/message"');
+    const dump = await dumpDatabase();
+    for (const secret of [CANARY, SOURCE, '203.0.113.66', receipt]) {
+      for (const leak of leakForms(secret)) {
+        expect(output).not.toContain(leak);
+        expect(dump.text).not.toContain(leak);
+        expect(metrics.body).not.toContain(leak);
       }
     }
   });

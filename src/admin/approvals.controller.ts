@@ -4,9 +4,11 @@ import { approvalExpiresAt, UsersService } from '../auth/users.service.js';
 import { Roles } from '../common/auth/access.decorators.js';
 import { IntakeKeysService } from '../crypto/intake-keys.service.js';
 import { mapAdminIntakeKey, mapUser, PendingApprovalsDto } from './admin.dto.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 /** What waits for a second person: leads and admins see every pending grant and key. */
 @ApiTags('admin-approvals')
+@ServedOn('staff')
 @Controller('v1/admin/approvals')
 export class ApprovalsController {
   constructor(

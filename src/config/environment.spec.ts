@@ -100,6 +100,46 @@ describe('loadConfig', () => {
     ).toBe('postgres://u:p@replica/tipline');
   });
 
+  it('reads the public site settings, with safe defaults, and names a bad one', () => {
+    expect(loadConfig({}, '/srv/tipline').publicSite).toEqual({
+      enabled: true,
+      organisationName: 'Tipline',
+      emergencyNotice: { en: undefined, cy: undefined, pl: undefined, ar: undefined },
+      formTokenMs: 24 * 3_600_000,
+      minSubmitMs: 3_000,
+      noJsPerHour: 20,
+    });
+    expect(
+      loadConfig(
+        {
+          PUBLIC_SITE: 'off',
+          ORGANISATION_NAME: 'Example Unit',
+          EMERGENCY_NOTICE_CY: 'Ffoniwch 999.',
+          SITE_FORM_TOKEN_HOURS: '48',
+          SITE_MIN_SECONDS: '0',
+          SITE_NOJS_RATE_LIMIT: '5',
+        },
+        '/srv/tipline',
+      ).publicSite,
+    ).toMatchObject({
+      enabled: false,
+      organisationName: 'Example Unit',
+      emergencyNotice: { cy: 'Ffoniwch 999.' },
+      formTokenMs: 48 * 3_600_000,
+      minSubmitMs: 0,
+      noJsPerHour: 5,
+    });
+    const problems = problemsOf({
+      PUBLIC_SITE: 'maybe',
+      SITE_MIN_SECONDS: '-1',
+      EMERGENCY_NOTICE_AR: SECRET.repeat(40),
+    });
+    expect(problems).toContain('PUBLIC_SITE');
+    expect(problems).toContain('SITE_MIN_SECONDS');
+    expect(problems).toContain('EMERGENCY_NOTICE_AR');
+    expect(problems).not.toContain(SECRET);
+  });
+
   it('treats blank variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, '/x')).toMatchObject({
       port: 3000,

@@ -4,6 +4,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Length,
   Max,
   Min,
   MinLength,
@@ -227,6 +228,56 @@ class EnvironmentVariables {
   @Min(0)
   @Max(10_000_000)
   ONION_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  PUBLIC_SITE?: 'on' | 'off';
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 120, { message: 'ORGANISATION_NAME must be 1 to 120 characters long' })
+  ORGANISATION_NAME?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000, { message: 'EMERGENCY_NOTICE_EN must be 1 to 1000 characters long' })
+  EMERGENCY_NOTICE_EN?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000, { message: 'EMERGENCY_NOTICE_CY must be 1 to 1000 characters long' })
+  EMERGENCY_NOTICE_CY?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000, { message: 'EMERGENCY_NOTICE_PL must be 1 to 1000 characters long' })
+  EMERGENCY_NOTICE_PL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000, { message: 'EMERGENCY_NOTICE_AR must be 1 to 1000 characters long' })
+  EMERGENCY_NOTICE_AR?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  SITE_FORM_TOKEN_HOURS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  SITE_MIN_SECONDS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  SITE_NOJS_RATE_LIMIT?: number;
 }
 
 export interface ListenAddress {
@@ -245,6 +296,20 @@ export interface ListenPlan {
   staff?: ListenAddress;
   /** The same routes as `public`, for the Tor daemon only (its own per-address limit). */
   onion?: ListenAddress;
+}
+
+/** What the public web pages need (src/public-site). */
+export interface PublicSiteConfig {
+  enabled: boolean;
+  organisationName: string;
+  /** Operator's notice for immediate danger, per language; unset: the catalogue's default. */
+  emergencyNotice: Partial<Record<'en' | 'cy' | 'pl' | 'ar', string>>;
+  /** How long a form stays valid (a slow upload over Tor). */
+  formTokenMs: number;
+  /** Least time between rendering a form and submitting it. */
+  minSubmitMs: number;
+  /** Submissions without proof of work per address per hour. */
+  noJsPerHour: number;
 }
 
 export interface AppConfig {
@@ -290,6 +355,7 @@ export interface AppConfig {
   backgroundJobs: boolean;
   /** Worker threads for OpenPGP encryption; 0 encrypts on the main thread. */
   encryptionThreads: number;
+  publicSite: PublicSiteConfig;
   /** Webhook endpoints may be on loopback, link-local or private addresses (operator's choice). */
   webhookAllowPrivate: boolean;
   /** Seconds to wait before each retry of a failed webhook delivery. */
@@ -529,6 +595,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     webhookRetrySchedule: retrySchedule,
     attachmentMaxBytes: (vars.ATTACHMENT_MAX_MB ?? 100) * 1024 * 1024,
     uploadMaxBytes: (vars.UPLOAD_MAX_MB ?? 250) * 1024 * 1024,
+    publicSite: {
+      enabled: (vars.PUBLIC_SITE ?? 'on') === 'on',
+      organisationName: vars.ORGANISATION_NAME ?? 'Tipline',
+      emergencyNotice: {
+        en: vars.EMERGENCY_NOTICE_EN,
+        cy: vars.EMERGENCY_NOTICE_CY,
+        pl: vars.EMERGENCY_NOTICE_PL,
+        ar: vars.EMERGENCY_NOTICE_AR,
+      },
+      formTokenMs: (vars.SITE_FORM_TOKEN_HOURS ?? 24) * 3_600_000,
+      minSubmitMs: (vars.SITE_MIN_SECONDS ?? 3) * 1000,
+      noJsPerHour: vars.SITE_NOJS_RATE_LIMIT ?? 20,
+    },
     listen,
     partnerListener: vars.PARTNER_LISTENER ?? 'public',
     onionLocation,

@@ -8,5 +8,6 @@ import { ReceiptLookup } from './receipt-lookup.js';
   imports: [TipsModule],
   controllers: [FollowUpsController],
   providers: [FollowUps, ReceiptLookup],
+  exports: [FollowUps],
 })
 export class FollowUpsModule {}

@@ -39,6 +39,7 @@ import {
   WebhookUpdatedDto,
   WebhookWithSecretDto,
 } from './webhooks.dto.js';
+import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 const endpointId = new ParseUUIDPipe({
   exceptionFactory: () => new AppError('not_found', 404, 'No such webhook endpoint.'),
@@ -61,6 +62,7 @@ const NO_SUCH_ENDPOINT: ErrorResponseSpec = {
  * signed in the Standard Webhooks format.
  */
 @ApiTags('admin-webhooks')
+@ServedOn('staff')
 @Controller('v1/admin/webhooks')
 export class AdminWebhooksController {
   constructor(private readonly endpoints: WebhookEndpoints) {}

@@ -7,5 +7,7 @@ import { SubmitTip } from './submit-tip.use-case.js';
   imports: [TipsModule],
   controllers: [IntakeController],
   providers: [SubmitTip],
+  // The public site (src/public-site) takes tips through the same use case.
+  exports: [SubmitTip],
 })
 export class IntakeModule {}

@@ -8,6 +8,7 @@ import { ApiErrorResponses, JSON_BODY_ERRORS } from '../../common/openapi/error-
 import { ApiJsonBody } from '../../common/openapi/request-bodies.js';
 import { RecordTipExport } from './record-export.use-case.js';
 import { RecordTipExportDto, TipExportRecordDto } from './tip-export.dto.js';
+import { ServedOn } from '../../common/listeners/served-on.decorator.js';
 
 /** A malformed id is simply not found, as on every tip route. */
 function tipIdPipe(): ParseUUIDPipe {
@@ -17,6 +18,7 @@ function tipIdPipe(): ParseUUIDPipe {
 }
 
 @ApiTags('triage')
+@ServedOn('staff')
 @Controller('v1/triage/tips')
 export class TipExportsController {
   constructor(private readonly recordExport: RecordTipExport) {}
