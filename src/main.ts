@@ -75,6 +75,7 @@ async function bootstrap(): Promise<void> {
     database,
     keys: intake.keys,
     devPrivateKeyPath: intake.devPrivateKeyPath,
+    publicSite: config.publicSite.enabled,
   });
 }
 

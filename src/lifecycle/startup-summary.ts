@@ -9,7 +9,7 @@ export interface StartupFacts {
   database: { url: string; startedHere: boolean; dataDirectory?: string };
   keys: { fingerprint: string; version: number }[];
   devPrivateKeyPath?: string;
-  /** Unset while this build has no public site. */
+  /** Whether the public web pages are served (PUBLIC_SITE). */
   publicSite?: boolean;
 }
 
