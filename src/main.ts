@@ -48,7 +48,9 @@ async function bootstrap(): Promise<void> {
   const database = await resolveDatabase(config, (line) => logger.info(line), {
     ownProcessGroup: true,
   });
-  if (database.startedHere) {
+  // Also when it adopted a server a killed process left running (its stop is a
+  // no-op when another live process started the server).
+  if (config.databaseUrl === undefined) {
     shutdown.add({ name: 'stop the embedded PostgreSQL', timeoutMs: 30_000, run: database.stop });
   }
   const app = await createApp({

@@ -326,10 +326,11 @@ describeWithBinaries('reads on a streaming replica', () => {
     );
     expect(onPrimary).toBeDefined();
     expect((await queue()).map((x) => x.reference)).not.toContain(second);
+    // A tip's own page reads the primary: its version feeds the next PATCH.
     await request(t!.server)
       .get(`/v1/triage/tips/${onPrimary!.id}`)
       .set(...bearer(lead))
-      .expect(404);
+      .expect(200);
 
     // The read side refuses writes (the standby, and a read-only session anyway)...
     await expect(
@@ -345,6 +346,11 @@ describeWithBinaries('reads on a streaming replica', () => {
       .expect(200);
     expect(patched.body).toMatchObject({ status: 'triaging', version: 2 });
     expect((await queue()).find((x) => x.id === listed.id)?.version).toBe(1);
+    const reloaded = await request(t!.server)
+      .get(`/v1/triage/tips/${listed.id}`)
+      .set(...bearer(lead))
+      .expect(200);
+    expect(reloaded.body.version).toBe(2);
     const audit = async (): Promise<unknown[]> =>
       (
         await request(t!.server)

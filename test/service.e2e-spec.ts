@@ -236,9 +236,13 @@ describe('the service process', () => {
         // The rest, once the service has begun to stop.
         const deadline = Date.now() + 10_000;
         const poll = setInterval(() => {
-          if (service.output().includes('SIGTERM: stopping') || Date.now() > deadline) {
+          if (service.output().includes('SIGTERM: stopping')) {
             clearInterval(poll);
             setTimeout(() => req.end(body.slice(10)), 300);
+          } else if (Date.now() > deadline) {
+            clearInterval(poll);
+            req.destroy();
+            reject(new Error('the service never said "SIGTERM: stopping" within 10 s'));
           }
         }, 20);
       });

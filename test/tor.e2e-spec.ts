@@ -127,7 +127,8 @@ describeTor('onion service with Debian tor (DisableNetwork 1)', () => {
       // Tor keeps the keys to itself.
       expect((await stat(hs)).mode & 0o077).toBe(0);
     } finally {
-      process.kill(tor.pid!, 'SIGTERM');
+      // Already gone (it exited early): the failure above says why; keep it.
+      if (tor.exitCode === null && tor.signalCode === null) process.kill(tor.pid!, 'SIGTERM');
       let timer: NodeJS.Timeout | undefined;
       const how = await Promise.race([
         exited,

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHmac } from 'node:crypto';
+import { addressTracker } from '../common/rate-limit/address-tracker.js';
 import { AppError } from '../common/app-error.js';
 import type { CounterStore } from '../common/rate-limit/counter-store.js';
 import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
@@ -68,7 +69,7 @@ export class LoginThrottle {
 
   private keys(username: string, ip: string): { pair: string; source: string; account: string } {
     const mac = (v: string) => createHmac('sha256', this.secret).update(v).digest('base64url');
-    const source = mac(`addr:${ip}`);
+    const source = addressTracker(this.secret, ip);
     const account = mac(`login-user:${username}`);
     return {
       pair: `login:pair:${account}:${source}`,

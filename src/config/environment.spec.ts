@@ -200,7 +200,7 @@ describe('loadConfig', () => {
     expect(message).not.toContain(onion.slice(3));
   });
 
-  it('refuses an onion in production with neither proof of work nor an onion limit', () => {
+  it('refuses an onion in production without an onion limit, even with proof of work', () => {
     const production = {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://u:p@db/tipline',
@@ -211,9 +211,13 @@ describe('loadConfig', () => {
       ONION_LISTEN: '0.0.0.0:3002',
     };
     expect(problemsOf({ ...production, POW_DIFFICULTY: '0' })).toContain(
-      'ONION_LISTEN in production needs POW_DIFFICULTY above 0',
+      'ONION_LISTEN in production needs an ONION_RATE_LIMIT above 0',
     );
-    expect(loadConfig(production, '/x').powDifficulty).toBe(18);
+    // Proof of work guards writes only: the receipt check-in still needs the cap.
+    expect(problemsOf(production)).toContain(
+      'ONION_LISTEN in production needs an ONION_RATE_LIMIT',
+    );
+    expect(loadConfig({ ...production, ONION_RATE_LIMIT: '1200' }, '/x').powDifficulty).toBe(18);
     expect(
       loadConfig({ ...production, POW_DIFFICULTY: '0', ONION_RATE_LIMIT: '600' }, '/x')
         .onionRateLimit,

@@ -553,13 +553,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
         'DATABASE_URL is required in production (the embedded database is for development)',
       );
     }
-    if (
-      vars.ONION_LISTEN !== undefined &&
-      vars.POW_DIFFICULTY === 0 &&
-      (vars.ONION_RATE_LIMIT ?? 0) === 0
-    ) {
+    if (vars.ONION_LISTEN !== undefined && (vars.ONION_RATE_LIMIT ?? 0) === 0) {
+      // Proof of work guards the writes; the receipt check-in is a read and has none.
       problems.push(
-        'ONION_LISTEN in production needs POW_DIFFICULTY above 0 (or an ONION_RATE_LIMIT): on the onion, per-address limits see only the Tor daemon',
+        'ONION_LISTEN in production needs an ONION_RATE_LIMIT above 0: on the onion, per-address limits see only the Tor daemon, and the receipt check-in has no proof of work',
       );
     }
   }

@@ -48,6 +48,37 @@ async function freePort(): Promise<number> {
 }
 
 /** A running postmaster from an earlier process (e.g. one that was killed) is reused. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/** The postmaster's pid, from its pid file. */
+async function postmasterPid(pgDir: string): Promise<number | undefined> {
+  const first = (await readFile(join(pgDir, 'postmaster.pid'), 'utf8').catch(() => '')).split(
+    '\n',
+  )[0];
+  const pid = Number(first);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Stops a server this process did not start (SIGINT: fast shutdown), waiting up to 20 s. */
+async function stopAdopted(pgDir: string): Promise<void> {
+  const pid = await postmasterPid(pgDir);
+  if (pid === undefined || !alive(pid)) return;
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 20_000;
+  while (alive(pid)) {
+    if (Date.now() > deadline)
+      throw new Error(`the embedded PostgreSQL (pid ${pid}) did not stop in 20 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function runningPort(pgDir: string): Promise<number | undefined> {
   let lines: string[];
   try {
@@ -255,11 +286,23 @@ export async function startEmbeddedPostgres(
   const urlFor = (port: number, database: string): string =>
     `postgres://${USER}:${encodeURIComponent(state.password)}@127.0.0.1:${port}/${database}`;
 
+  // Which process started the running server: it stops it. Another process
+  // on the host (tipctl next to the service) uses it and leaves it running.
+  const ownerPath = join(dataDir, 'pg.owner');
   const existing = initialised ? await runningPort(pgDir) : undefined;
   if (existing !== undefined) {
     const url = urlFor(existing, DATABASE);
     await waitForConnection(url);
-    return { url, startedHere: false, stop: () => Promise.resolve(), dataDirectory: pgDir };
+    const owner = Number(await readFile(ownerPath, 'utf8').catch(() => ''));
+    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
+      return { url, startedHere: false, stop: () => Promise.resolve(), dataDirectory: pgDir };
+    }
+    // Left running by a process that ended (killed, crashed): this one adopts it.
+    log(
+      `the embedded PostgreSQL in ${pgDir} was left running by a process that ended; it will be stopped with this one`,
+    );
+    await writeFile(ownerPath, String(process.pid), { mode: 0o600 });
+    return { url, startedHere: false, stop: () => stopAdopted(pgDir), dataDirectory: pgDir };
   }
 
   const bin = await binaries();
@@ -322,6 +365,7 @@ export async function startEmbeddedPostgres(
     );
   }
 
+  await writeFile(ownerPath, String(process.pid), { mode: 0o600 });
   const admin = new pg.Client({ connectionString: urlFor(port, 'postgres') });
   await admin.connect();
   try {

@@ -12,7 +12,7 @@ export interface ReplicaStatus {
 }
 
 /**
- * Reads that may be a little stale (the triage queue, tip metadata, audit
+ * Reads that may be a little stale (the triage queue, audit
  * listing, metrics counts). With DATABASE_READ_URL they go to the replica;
  * when it is unreachable they fall back to the primary until it answers again.
  * Anything that writes, or must see the caller's own write, uses the primary

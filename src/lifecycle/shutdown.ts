@@ -89,8 +89,15 @@ export class Shutdown {
     this.steps.push(step);
   }
 
-  /** SIGHUP too: a closed terminal would otherwise leave the embedded PostgreSQL running. */
-  install(signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP']): void {
+  /**
+   * SIGHUP too when started from a terminal (closing it would otherwise leave
+   * the embedded PostgreSQL running); not otherwise, so `nohup` keeps working.
+   */
+  install(
+    signals: NodeJS.Signals[] = process.stdin.isTTY || process.stdout.isTTY
+      ? ['SIGTERM', 'SIGINT', 'SIGHUP']
+      : ['SIGTERM', 'SIGINT'],
+  ): void {
     for (const signal of signals) process.on(signal, () => void this.onSignal(signal));
   }
 

@@ -33,6 +33,16 @@ export function codeFor(secret: string, offsetSteps = 0): string {
 }
 
 /**
+ * Waits for the start of the next 30 s TOTP step when the current one is
+ * nearly over: a code made late in a step, sent to a busy service, can reach
+ * it two steps later, outside the window it accepts.
+ */
+export async function awaitFreshTotpStep(marginMs = 8_000): Promise<void> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < marginMs) await new Promise((r) => setTimeout(r, left + 50));
+}
+
+/**
  * The real path: create (as `tipctl users create` does), log in with the
  * one-time password and a TOTP code, set a strong password, log in again with
  * the next code. Returns a ready session.
@@ -45,6 +55,7 @@ export async function staffLogin(
   const users = t.app.get(UsersService);
   const created = await users.create(name, role, { actor: null, ip: null });
   const secret = totpSecretOf(created.totpUri);
+  await awaitFreshTotpStep();
   const first = await request(t.server)
     .post('/v1/auth/sessions')
     .send({ username: name, password: created.oneTimePassword, totp: codeFor(secret, -1) })

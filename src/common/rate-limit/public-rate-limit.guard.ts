@@ -17,13 +17,13 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { createHmac } from 'node:crypto';
 import { SERVER_SECRET } from '../../crypto/crypto.module.js';
 import { AppError } from '../app-error.js';
 import { ACCESS_KEY, type Access } from '../auth/access.decorators.js';
 import { APP_CONFIG } from '../../config/app-config.token.js';
 import type { AppConfig } from '../../config/environment.js';
 import { arrivedOn } from '../listeners/listeners.js';
+import { addressTracker } from './address-tracker.js';
 
 /** The general limit on every public route, per address per minute. */
 export const PUBLIC_THROTTLER = 'public';
@@ -115,10 +115,7 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
   protected override getTracker(req: Record<string, unknown>): Promise<string> {
     const request = req as unknown as FastifyRequest;
     if (arrivedOn(request) === 'onion') return Promise.resolve('onion');
-    const ip = request.ip;
-    return Promise.resolve(
-      createHmac('sha256', this.secret).update(`addr:${ip}`).digest('base64url'),
-    );
+    return Promise.resolve(addressTracker(this.secret, request.ip));
   }
 
   protected override generateKey(
