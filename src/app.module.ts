@@ -75,7 +75,11 @@ export class AppModule {
           logger: runtime.logger,
         }),
         CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
-        RateLimitModule.forRoot(runtime.config.redisUrl, runtime.config.publicRateLimit),
+        RateLimitModule.forRoot(
+          runtime.config.redisUrl,
+          runtime.config.publicRateLimit,
+          runtime.config.healthRateLimit,
+        ),
         MetricsModule,
         AuditModule,
         WebhooksModule,

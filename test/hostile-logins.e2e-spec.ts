@@ -41,7 +41,10 @@ describe('login lockout is not a weapon; health probes have their own limit', ()
   let port: number;
 
   beforeAll(async () => {
-    t = await startTestApp([(await makeTestKey()).publicKeyPath], { PUBLIC_RATE_LIMIT: '20' });
+    t = await startTestApp([(await makeTestKey()).publicKeyPath], {
+      PUBLIC_RATE_LIMIT: '20',
+      HEALTH_RATE_LIMIT: '70',
+    });
     analyst = await staffLogin(t, 'analyst');
     await t.app.listen(0, '127.0.0.1');
     const address = t.app.getHttpServer().address();
@@ -85,5 +88,12 @@ describe('login lockout is not a weapon; health probes have their own limit', ()
       statuses.push((await from(probe, port, 'GET', '/v1/challenges')).status);
     expect(statuses.slice(0, 20).every((s) => s === 200)).toBe(true);
     expect(statuses[20]).toBe(429);
+    // The probes' own limit (HEALTH_RATE_LIMIT=70 here; 61 used above) holds too.
+    for (let i = 0; i < 9; i++) {
+      expect((await from(probe, port, 'GET', '/health/live')).status).toBe(200);
+    }
+    const over = await from(probe, port, 'GET', '/health/live');
+    expect(over.status).toBe(429);
+    expect(JSON.parse(over.body).error.code).toBe('rate_limited');
   });
 });

@@ -287,6 +287,7 @@ export async function createContext(argv) {
       // Capacity, not abuse control, is measured: every request comes from 127.0.0.1.
       // The per-address guard still runs (its cost is included), it just never refuses.
       PUBLIC_RATE_LIMIT: '10000000',
+      HEALTH_RATE_LIMIT: '10000000',
       ...EXTRA_SERVICE_ENV,
       NO_COLOR: '1',
       ...extra,

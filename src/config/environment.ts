@@ -147,6 +147,13 @@ class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(10_000_000)
+  HEALTH_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
   @Max(36_500)
   RETENTION_DAYS?: number;
 
@@ -347,6 +354,8 @@ export interface AppConfig {
   powDifficulty: number;
   /** Requests per minute per address on public routes. */
   publicRateLimit: number;
+  /** Requests per minute per address on /health/* (instead of publicRateLimit). */
+  healthRateLimit: number;
   /** Closed tips are purged this many days after closing (never under legal hold). */
   retentionDays: number;
   /** Bearer token for GET /metrics; unset: open in development, closed in production. */
@@ -585,6 +594,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     corsOrigins: origins,
     powDifficulty: vars.POW_DIFFICULTY ?? (production ? 18 : 0),
     publicRateLimit: vars.PUBLIC_RATE_LIMIT ?? 60,
+    healthRateLimit: vars.HEALTH_RATE_LIMIT ?? 1200,
     retentionDays: vars.RETENTION_DAYS ?? 90,
     backgroundJobs: (vars.BACKGROUND_JOBS ?? 'true') === 'true',
     metricsToken: vars.METRICS_TOKEN,

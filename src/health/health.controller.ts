@@ -11,9 +11,6 @@ import { ServedOn } from '../common/listeners/served-on.decorator.js';
 import { ReadDatabase, type ReplicaStatus } from '../database/read-database.js';
 import { OwnLimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js';
 
-/** Probes get their own generous limit, apart from PUBLIC_RATE_LIMIT. */
-export const HEALTH_PROBES_PER_MINUTE = 1200;
-
 export interface HealthDto {
   status: 'ok';
   checks?: { database: 'ok'; intakeKeys: number; replica: ReplicaStatus };
@@ -21,7 +18,7 @@ export interface HealthDto {
 
 @ApiTags('health')
 @ServedOn('public')
-@OwnLimitPerAddress({ limit: HEALTH_PROBES_PER_MINUTE, windowMs: 60_000 })
+@OwnLimitPerAddress()
 @Controller('health')
 export class HealthController {
   constructor(

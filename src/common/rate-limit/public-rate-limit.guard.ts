@@ -52,14 +52,11 @@ export const LimitPerAddress = (limit: AddressLimit): MethodDecorator =>
 const OWN_LIMIT_KEY = 'tipline:own-address-limit';
 
 /**
- * Instead of the general public limit, this limit alone (health probes: a
- * load balancer probes often, from one address).
+ * Instead of the general public limit, the probes' own (HEALTH_RATE_LIMIT per
+ * address per minute): a load balancer probes often, from one address.
  */
-export const OwnLimitPerAddress = (limit: AddressLimit): ClassDecorator & MethodDecorator =>
-  applyDecorators(
-    SetMetadata(OWN_LIMIT_KEY, true),
-    Throttle({ [HEALTH_THROTTLER]: { limit: limit.limit, ttl: limit.windowMs } }),
-  );
+export const OwnLimitPerAddress = (): ClassDecorator & MethodDecorator =>
+  SetMetadata(OWN_LIMIT_KEY, true);
 
 /**
  * `@nestjs/throttler` on every public route (staff and partner routes have

@@ -26,7 +26,11 @@ export const COUNTER_STORE = Symbol('COUNTER_STORE');
 export class RateLimitModule implements OnApplicationShutdown {
   constructor(@Inject(COUNTER_STORE) private readonly store: CounterStore) {}
 
-  static forRoot(redisUrl: string | undefined, publicRateLimit: number): DynamicModule {
+  static forRoot(
+    redisUrl: string | undefined,
+    publicRateLimit: number,
+    healthRateLimit: number,
+  ): DynamicModule {
     return {
       module: RateLimitModule,
       imports: [
@@ -37,8 +41,8 @@ export class RateLimitModule implements OnApplicationShutdown {
               { name: PUBLIC_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
               // Its limit comes from each route's @LimitPerAddress; unused elsewhere.
               { name: RECEIPT_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
-              // Likewise from @OwnLimitPerAddress (health probes).
-              { name: HEALTH_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: publicRateLimit },
+              // Only on routes marked @OwnLimitPerAddress (health probes), instead of `public`.
+              { name: HEALTH_THROTTLER, ttl: PUBLIC_WINDOW_MS, limit: healthRateLimit },
             ],
             storage: new CounterThrottlerStorage(counters),
             // Retry-After comes with our error body; no X-RateLimit-* on public routes.
