@@ -4,10 +4,10 @@ import { DataSource } from 'typeorm';
 import { STAFF_ROLES, type StaffRole } from '../src/common/auth/roles.js';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { UsersService } from '../src/auth/users.service.js';
-import { PartnersService } from '../src/partners/partners.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
 import { uniqueName } from './support/staff.js';
+import { partnerToken } from './support/partners.js';
 
 /**
  * Property-based fuzzing of every operation of openapi/openapi.json, with
@@ -371,18 +371,11 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       ]);
       userIds.set(role, created.analyst.id);
     }
-    const partners = t.app.get(PartnersService);
-    const partner = await partners.create(
-      { name: uniqueName('fuzz'), requestsPerMinute: 100_000, tipsPerDay: 10_000_000 },
-      { actor: null, ip: null },
-    );
-    partnerKey = (
-      await partners.createKey(
-        partner.id,
-        { scopes: ['tips:submit', 'tips:read'] },
-        { actor: null, ip: null },
-      )
-    ).token;
+    partnerKey = await partnerToken(t, {
+      name: 'fuzz',
+      requestsPerMinute: 100_000,
+      tipsPerDay: 10_000_000,
+    });
   });
   afterAll(async () => {
     await t?.close();

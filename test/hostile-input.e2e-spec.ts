@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PartnersService } from '../src/partners/partners.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { countTips } from './support/database.js';
 import { makeTestKey } from './support/keys.js';
 import { staffLogin, uniqueName, type StaffLogin } from './support/staff.js';
+import { partnerToken } from './support/partners.js';
 
 const CANARY = 'hostileCanaryField';
 const valid = { category: 'cyber', submitterUrgency: 'days', narrative: 'a tip' };
@@ -48,18 +48,7 @@ describe('hostile input gets a 4xx in our shape', () => {
     t = await startTestApp([(await makeTestKey()).publicKeyPath]);
     analyst = await staffLogin(t, 'analyst');
     admin = await staffLogin(t, 'admin');
-    const partners = t.app.get(PartnersService);
-    const partner = await partners.create(
-      { name: uniqueName('hostile'), requestsPerMinute: 1000 },
-      { actor: null, ip: null },
-    );
-    partnerKey = (
-      await partners.createKey(
-        partner.id,
-        { scopes: ['tips:submit', 'tips:read'] },
-        { actor: null, ip: null },
-      )
-    ).token;
+    partnerKey = await partnerToken(t, { name: 'hostile', requestsPerMinute: 1000 });
   });
   afterAll(async () => {
     await t?.close();

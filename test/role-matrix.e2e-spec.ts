@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { UsersService } from '../src/auth/users.service.js';
-import { PartnersService } from '../src/partners/partners.service.js';
 import { STAFF_ROLES, type StaffRole } from '../src/common/auth/roles.js';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
 import { listRoutes, type RouteInfo } from './support/routes.js';
 import { uniqueName } from './support/staff.js';
+import { partnerToken } from './support/partners.js';
 
 type Caller = 'anonymous' | 'partner' | StaffRole;
 const CALLERS: Caller[] = ['anonymous', 'partner', ...STAFF_ROLES];
@@ -113,18 +113,7 @@ describe('role-by-route matrix', () => {
       ]);
       ids.set(role, created.analyst.id);
     }
-    const partners = t.app.get(PartnersService);
-    const partner = await partners.create(
-      { name: uniqueName('matrix'), requestsPerMinute: 1000 },
-      { actor: null, ip: null },
-    );
-    partnerKey = (
-      await partners.createKey(
-        partner.id,
-        { scopes: ['tips:submit', 'tips:read'] },
-        { actor: null, ip: null },
-      )
-    ).token;
+    partnerKey = await partnerToken(t, { name: 'matrix', requestsPerMinute: 1000 });
   });
   afterAll(async () => {
     await t?.close();

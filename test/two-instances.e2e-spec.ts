@@ -9,7 +9,7 @@ import { RETENTION_QUEUE } from '../src/retention/retention.jobs.js';
 import { testDatabaseUrl } from './support/app.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { startService, tipctl, type RunningService } from './support/processes.js';
-import { codeFor, STRONG_PASSWORD, uniqueName } from './support/staff.js';
+import { awaitFreshTotpStep, codeFor, STRONG_PASSWORD, uniqueName } from './support/staff.js';
 
 const redisUrl = process.env.REDIS_URL;
 const withRedis = redisUrl ? describe : describe.skip;
@@ -36,6 +36,35 @@ async function q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
   } finally {
     await c.end();
   }
+}
+
+/** An admin bootstrapped on the host with tipctl, logged in on `url` with a real password. */
+async function adminSession(url: string): Promise<Record<string, string>> {
+  const username = uniqueName('admin');
+  const created = await tipctl(['users', 'create', '--username', username, '--role', 'admin'], {
+    DATABASE_URL: testDatabaseUrl(),
+    SERVER_SECRET: SECRET,
+  });
+  expect(created.code).toBe(0);
+  const out = created.stdout.toString();
+  const otp = /one-time password {2}(\S+)/.exec(out)![1]!;
+  const secret = new URL(/TOTP secret {8}(\S+)/.exec(out)![1]!).searchParams.get('secret')!;
+  await awaitFreshTotpStep();
+  const first = await json(url, '/v1/auth/sessions', {
+    method: 'POST',
+    body: JSON.stringify({ username, password: otp, totp: codeFor(secret, -1) }),
+  });
+  const session = { authorization: `Bearer ${first.body.token as string}` };
+  expect(
+    (
+      await json(url, '/v1/auth/password', {
+        method: 'POST',
+        headers: session,
+        body: JSON.stringify({ currentPassword: otp, newPassword: STRONG_PASSWORD }),
+      })
+    ).status,
+  ).toBe(204);
+  return session;
 }
 
 /**
@@ -97,34 +126,8 @@ withRedis('two instances of the service', () => {
 
   it('encrypts on B to a key an admin added on A, without a restart', async () => {
     // Two admins, bootstrapped on the host: one adds the key, the other approves it.
-    const adminSession = async (): Promise<Record<string, string>> => {
-      const username = uniqueName('admin');
-      const created = await tipctl(['users', 'create', '--username', username, '--role', 'admin'], {
-        DATABASE_URL: testDatabaseUrl(),
-        SERVER_SECRET: SECRET,
-      });
-      expect(created.code).toBe(0);
-      const out = created.stdout.toString();
-      const otp = /one-time password {2}(\S+)/.exec(out)![1]!;
-      const secret = new URL(/TOTP secret {8}(\S+)/.exec(out)![1]!).searchParams.get('secret')!;
-      const first = await json(a.url, '/v1/auth/sessions', {
-        method: 'POST',
-        body: JSON.stringify({ username, password: otp, totp: codeFor(secret, -1) }),
-      });
-      const session = { authorization: `Bearer ${first.body.token as string}` };
-      expect(
-        (
-          await json(a.url, '/v1/auth/password', {
-            method: 'POST',
-            headers: session,
-            body: JSON.stringify({ currentPassword: otp, newPassword: STRONG_PASSWORD }),
-          })
-        ).status,
-      ).toBe(204);
-      return session;
-    };
-    const auth = await adminSession();
-    const approver = await adminSession();
+    const auth = await adminSession(a.url);
+    const approver = await adminSession(a.url);
     const added = await makeTestKey('rfc9580');
     const res = await json(a.url, '/v1/admin/intake-keys', {
       method: 'POST',
@@ -208,25 +211,7 @@ withRedis('two instances of the service', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
-      const username = uniqueName('admin');
-      const created = await tipctl(['users', 'create', '--username', username, '--role', 'admin'], {
-        DATABASE_URL: testDatabaseUrl(),
-        SERVER_SECRET: SECRET,
-      });
-      expect(created.code).toBe(0);
-      const out = created.stdout.toString();
-      const otp = /one-time password {2}(\S+)/.exec(out)![1]!;
-      const totp = new URL(/TOTP secret {8}(\S+)/.exec(out)![1]!).searchParams.get('secret')!;
-      const login = await json(b.url, '/v1/auth/sessions', {
-        method: 'POST',
-        body: JSON.stringify({ username, password: otp, totp: codeFor(totp, -1) }),
-      });
-      const auth = { authorization: `Bearer ${login.body.token as string}` };
-      await json(b.url, '/v1/auth/password', {
-        method: 'POST',
-        headers: auth,
-        body: JSON.stringify({ currentPassword: otp, newPassword: STRONG_PASSWORD }),
-      });
+      const auth = await adminSession(b.url);
       const { port } = receiver.address() as AddressInfo;
       const hook = await json(b.url, '/v1/admin/webhooks', {
         method: 'POST',
