@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { IsNull, QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import type { StaffPrincipal, StaffRole } from '../common/auth/roles.js';
@@ -151,10 +152,7 @@ export class UsersService {
         });
       });
     } catch (err) {
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { code?: string }).code === '23505'
-      ) {
+      if (isUniqueViolation(err)) {
         throw new AppError('conflict', 409, 'A user with this username exists.');
       }
       throw err;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { IsNull, QueryFailedError, type DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { AuditLog, type AuditActor } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import type { PartnerPrincipal } from '../common/auth/roles.js';
@@ -66,10 +67,7 @@ export class PartnersService {
         });
       });
     } catch (err) {
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { code?: string }).code === '23505'
-      ) {
+      if (isUniqueViolation(err)) {
         throw new AppError('conflict', 409, 'A partner with this name exists.');
       }
       throw err;
@@ -252,10 +250,7 @@ export class PartnersService {
         });
       });
     } catch (err) {
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { code?: string }).code === '23505'
-      ) {
+      if (isUniqueViolation(err)) {
         throw new AppError('conflict', 409, 'This signing key is already registered.');
       }
       throw err;

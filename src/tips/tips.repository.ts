@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository } from 'typeorm';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { ReadDatabase } from '../database/read-database.js';
 import { Tip } from './tip.entity.js';
 import { TRIAGE_COLUMNS, TRIAGE_FROM, type TriageRow } from './triage-row.js';
@@ -74,11 +75,7 @@ export class TipsRepository {
       if (manager) await manager.insert(Tip, tip);
       else await this.tips.insert(tip);
     } catch (err) {
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { code?: string; constraint?: string }).code === '23505' &&
-        (err.driverError as { constraint?: string }).constraint === 'tip_reference_key'
-      ) {
+      if (isUniqueViolation(err, 'tip_reference_key')) {
         throw new DuplicateReferenceError();
       }
       throw err;
