@@ -1,13 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { PgBoss } from 'pg-boss';
-import { APP_CONFIG, DATABASE_URL } from '../config/app-config.token.js';
-import type { AppConfig } from '../config/environment.js';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { PgBoss } from 'pg-boss';
+import { JobQueue } from '../jobs/job-queue.service.js';
 import { Retention } from './retention.service.js';
 import { StagedAttachmentsRepository } from '../tips/attachments/staged-attachments.repository.js';
 import { Metrics } from '../metrics/metrics.service.js';
@@ -24,27 +17,20 @@ export const STAGED_STALE_SECONDS = 3600;
 
 /** Background work through pg-boss on the same PostgreSQL: any number of instances, no double work. */
 @Injectable()
-export class RetentionJobs implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Jobs');
+export class RetentionJobs implements OnApplicationBootstrap {
   private boss?: PgBoss;
   runs = 0;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    private readonly jobs: JobQueue,
     private readonly retention: Retention,
     private readonly metrics: Metrics,
     private readonly staged: StagedAttachmentsRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.backgroundJobs) return;
-    const boss = new PgBoss({ connectionString: this.databaseUrl, schema: 'pgboss', max: 2 });
-    // Say what failed: pg-boss errors concern its own queue tables, never tip content.
-    boss.on('error', (err: Error) =>
-      this.logger.warn(`background jobs (pg-boss): ${err.message || err.name}`),
-    );
-    await boss.start();
+    const boss = await this.jobs.boss();
+    if (!boss) return;
     await boss.createQueue(RETENTION_QUEUE);
     await boss.schedule(RETENTION_QUEUE, RETENTION_CRON);
     await boss.work(RETENTION_QUEUE, { pollingIntervalSeconds: 1 }, async () => {
@@ -82,9 +68,5 @@ export class RetentionJobs implements OnApplicationBootstrap, OnApplicationShutd
   async runSoon(): Promise<string | null> {
     if (!this.boss) throw new Error('background jobs are off in this instance');
     return this.boss.send(RETENTION_QUEUE, {}, { singletonKey: 'now', singletonSeconds: 5 });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.boss?.stop({ graceful: true, timeout: 5000 });
   }
 }

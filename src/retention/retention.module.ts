@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { TipsModule } from '../tips/tips.module.js';
 import { RetentionJobs } from './retention.jobs.js';
 import { Retention } from './retention.service.js';
 
 @Module({
-  imports: [TipsModule],
+  imports: [TipsModule, JobsModule],
   providers: [Retention, RetentionJobs],
   exports: [Retention, RetentionJobs],
 })

@@ -1,16 +1,11 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
-import { PgBoss } from 'pg-boss';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import type { PgBoss } from 'pg-boss';
 import { Webhook } from 'standardwebhooks';
 import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, DATABASE_URL } from '../config/app-config.token.js';
+import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import { JobQueue } from '../jobs/job-queue.service.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { openSecrets, WEBHOOK_SECRET_BOX } from './webhook-secrets.js';
 import { checkWebhookUrl, WebhookUrlError } from './url-policy.js';
@@ -72,23 +67,20 @@ export function signedHeaders(
  * wakes endpoints whose job was lost (a crash, or an instance without jobs).
  */
 @Injectable()
-export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Webhooks');
+export class WebhookJobs implements OnApplicationBootstrap {
   private boss?: PgBoss;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(DATABASE_URL) private readonly databaseUrl: string,
+    private readonly jobs: JobQueue,
     @Inject(WEBHOOK_SECRET_BOX) private readonly box: SecretBox,
     private readonly repository: WebhooksRepository,
     private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (!this.config.backgroundJobs) return;
-    const boss = new PgBoss({ connectionString: this.databaseUrl, schema: 'pgboss', max: 2 });
-    boss.on('error', (err: Error) => this.logger.warn(`pg-boss: ${err.name}`));
-    await boss.start();
+    const boss = await this.jobs.boss();
+    if (!boss) return;
     await boss.createQueue(WEBHOOK_DELIVER_QUEUE, { retryLimit: 3, retryDelay: 5 });
     await boss.createQueue(WEBHOOK_SWEEP_QUEUE);
     await boss.schedule(WEBHOOK_SWEEP_QUEUE, '* * * * *');
@@ -102,10 +94,6 @@ export class WebhookJobs implements OnApplicationBootstrap, OnApplicationShutdow
     await boss.work(WEBHOOK_SWEEP_QUEUE, { pollingIntervalSeconds: 5 }, () => this.sweep());
     this.boss = boss;
     await this.sweep();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.boss?.stop({ graceful: true, timeout: 5000 });
   }
 
   /** Queues a drain of these endpoints inside the caller's transaction. */

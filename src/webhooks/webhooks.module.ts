@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { SERVER_SECRET } from '../crypto/crypto.module.js';
 import { INTAKE_KEY_EVENTS } from '../crypto/intake-key-events.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { AdminWebhooksController } from './webhooks-admin.controller.js';
 import { WebhookEndpoints } from './webhook-endpoints.service.js';
 import { WebhookEvents } from './webhook-events.service.js';
@@ -15,6 +16,7 @@ import { WebhooksRepository } from './webhooks.repository.js';
  */
 @Global()
 @Module({
+  imports: [JobsModule],
   controllers: [AdminWebhooksController],
   providers: [
     WebhooksRepository,
