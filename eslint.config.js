@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const openpgpOutsideCrypto = {
   paths: [
@@ -18,6 +20,25 @@ const openpgpOutsideCrypto = {
   ],
 };
 
+/** Folders of features: src/common is shared by them and imports none of them. */
+const features = [
+  'admin',
+  'audit',
+  'auth',
+  'cli',
+  'follow-ups',
+  'health',
+  'intake-keys',
+  'lifecycle',
+  'metrics',
+  'partners',
+  'proof-of-work',
+  'public-site',
+  'retention',
+  'tips',
+  'webhooks',
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/'] },
   js.configs.recommended,
@@ -33,6 +54,32 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  {
+    // No import cycles; src/common imports no feature. The TypeScript resolver maps `./x.js` to x.ts.
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Without a parser for the files imported, no-cycle cannot follow them and finds nothing.
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './src/common',
+              from: features.map((f) => `./src/${f}`),
+              message: 'src/common is shared by the features and imports none of them.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -39,7 +39,7 @@ async function generate() {
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
   const { AppModule } = await fromDist('app.module.js');
   const { loadConfig } = await fromDist('config/environment.js');
-  const { IntakeKeyRing } = await fromDist('crypto/intake-key-ring.js');
+  const { IntakeKeyRing } = await fromDist('intake-keys/intake-key-ring.js');
   const { createOpenApiDocument, serializeOpenApi } = await fromDist('common/openapi/document.js');
 
   // Fixed settings, not process.env: nothing here is ever connected to or read.

@@ -9,7 +9,9 @@ import { RetentionModule } from './retention/retention.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import type { AppConfig } from './config/environment.js';
 import { CryptoModule } from './crypto/crypto.module.js';
-import type { IntakeKeyRing } from './crypto/intake-key-ring.js';
+import type { IntakeKeyRing } from './intake-keys/intake-key-ring.js';
+import { IntakeKeysModule } from './intake-keys/intake-keys.module.js';
+import { SERVER_SECRET } from './config/server-secret.js';
 import { dataSourceOptions } from './database/data-source.js';
 import { runMigrations } from './database/run-migrations.js';
 import { ReadDatabaseModule } from './database/read-database.module.js';
@@ -74,7 +76,8 @@ export class AppModule {
           poolSize: runtime.config.databasePoolSize,
           logger: runtime.logger,
         }),
-        CryptoModule.forRoot({ keyRing: runtime.keyRing, serverSecret: runtime.serverSecret }),
+        CryptoModule.forRoot(runtime.serverSecret),
+        IntakeKeysModule.forRoot(runtime.keyRing),
         RateLimitModule.forRoot(
           runtime.config.redisUrl,
           runtime.config.publicRateLimit,
@@ -97,10 +100,11 @@ export class AppModule {
       providers: [
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: DATABASE_URL, useValue: runtime.databaseUrl },
+        { provide: SERVER_SECRET, useValue: runtime.serverSecret },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: PublicRateLimitGuard },
       ],
-      exports: [APP_CONFIG, DATABASE_URL],
+      exports: [APP_CONFIG, DATABASE_URL, SERVER_SECRET],
       global: true,
     };
   }

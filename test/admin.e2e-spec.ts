@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
-import { IntakeKeysService } from '../src/crypto/intake-keys.service.js';
+import { IntakeKeysService } from '../src/intake-keys/intake-keys.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { withClient } from './support/database.js';
 import { privateKeyArmored } from './support/key-fixtures.js';

@@ -4,7 +4,7 @@ import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Analyst } from '../auth/analyst.entity.js';
 import { STAFF_ROLES, type StaffRole } from '../common/auth/roles.js';
 import { EX } from '../common/openapi/examples.js';
-import type { ListedIntakeKey } from '../crypto/intake-keys.service.js';
+import type { ListedIntakeKey } from '../intake-keys/intake-keys.service.js';
 
 export class CreateUserDto {
   @ApiProperty({

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { approvalExpiresAt, UsersService } from '../auth/users.service.js';
 import { Roles } from '../common/auth/access.decorators.js';
-import { IntakeKeysService } from '../crypto/intake-keys.service.js';
+import { IntakeKeysService } from '../intake-keys/intake-keys.service.js';
 import { mapAdminIntakeKey, mapUser, PendingApprovalsDto } from './admin.dto.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
 

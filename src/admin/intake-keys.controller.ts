@@ -13,7 +13,7 @@ import type { StaffPrincipal } from '../common/auth/roles.js';
 import { EX } from '../common/openapi/examples.js';
 import { ApiErrorResponses, JSON_BODY_ERRORS } from '../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../common/openapi/request-bodies.js';
-import { IntakeKeysService } from '../crypto/intake-keys.service.js';
+import { IntakeKeysService } from '../intake-keys/intake-keys.service.js';
 import {
   AddIntakeKeyDto,
   AdminIntakeKeyDto,

@@ -2,9 +2,13 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../common/auth/access.decorators.js';
 import { ApiErrorResponses } from '../common/openapi/error-responses.js';
-import { AuditVerifyResultModel } from '../common/openapi/models.js';
 import { AuditLog, type VerifyResult } from './audit-log.js';
-import { AuditEventListDto, ListAuditEventsQuery, mapAuditEvent } from './audit.dto.js';
+import {
+  AuditEventListDto,
+  AuditVerifyResultModel,
+  ListAuditEventsQuery,
+  mapAuditEvent,
+} from './audit.dto.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 @ApiTags('audit')

@@ -1,8 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min, IsUUID } from 'class-validator';
 import { EX } from '../common/openapi/examples.js';
 import type { AuditEvent } from './audit-event.entity.js';
+import type { VerifyResult } from './audit-log.js';
 
 const EVENT_ID = /^[1-9][0-9]{0,18}$/;
 const ACTION = /^[a-z_.]{1,64}$/;
@@ -141,4 +142,38 @@ export function mapAuditEvent(e: AuditEvent): AuditEventDto {
     prevHash: e.prevHash.toString('hex'),
     hash: e.hash.toString('hex'),
   };
+}
+
+@ApiSchema({ name: 'AuditChainBreakDto' })
+export class AuditChainBreakModel {
+  @ApiProperty({ description: 'Id of the first event that does not verify.', example: '1042' })
+  id: string;
+
+  @ApiProperty({ enum: ['hash_mismatch', 'broken_link'], example: 'hash_mismatch' })
+  reason: 'hash_mismatch' | 'broken_link';
+}
+
+@ApiSchema({ name: 'AuditVerifyResultDto' })
+export class AuditVerifyResultModel implements VerifyResult {
+  @ApiProperty({ description: 'True when every event verifies.', example: true })
+  ok: boolean;
+
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Events verified.', example: 1041 })
+  checked: number;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Hex SHA-256 of the newest event (null when there are none, or the chain is broken): ' +
+      'note it down to detect truncation later.',
+    example: EX.hash,
+  })
+  headHash: string | null;
+
+  @ApiPropertyOptional({
+    type: () => AuditChainBreakModel,
+    description: 'Present when `ok` is false: where the chain breaks.',
+  })
+  firstBroken?: AuditChainBreakModel;
 }

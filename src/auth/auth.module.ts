@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { SERVER_SECRET } from '../crypto/crypto.module.js';
+import { SERVER_SECRET } from '../config/server-secret.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';

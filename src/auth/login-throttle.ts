@@ -4,7 +4,7 @@ import { addressTracker } from '../common/rate-limit/address-tracker.js';
 import { AppError } from '../common/app-error.js';
 import type { CounterStore } from '../common/rate-limit/counter-store.js';
 import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
-import { SERVER_SECRET } from '../crypto/crypto.module.js';
+import { SERVER_SECRET } from '../config/server-secret.js';
 
 /** Failed logins one source may make against one account per minute. */
 export const PER_ACCOUNT_AND_SOURCE = { limit: 5, windowMs: 60_000 };

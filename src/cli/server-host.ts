@@ -3,7 +3,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import { SessionsService } from '../auth/sessions.service.js';
 import { UsersService } from '../auth/users.service.js';
 import { loadConfig } from '../config/environment.js';
-import { resolveServerSecret } from '../crypto/server-secret.js';
+import { resolveServerSecret } from '../config/server-secret.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { createDataSource } from '../database/data-source.js';
 import { PrimaryReads } from '../database/read-database.js';

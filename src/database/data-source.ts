@@ -3,7 +3,7 @@ import { migrations } from '../../migrations/index.js';
 import { Analyst } from '../auth/analyst.entity.js';
 import { Session } from '../auth/session.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
-import { IntakeKey } from '../crypto/intake-key.entity.js';
+import { IntakeKey } from '../intake-keys/intake-key.entity.js';
 import { Note } from '../tips/note.entity.js';
 import { Attachment, AttachmentChunk, Message } from '../tips/message.entity.js';
 import {

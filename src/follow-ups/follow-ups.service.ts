@@ -4,8 +4,8 @@ import { v7 as uuidv7 } from 'uuid';
 import type { DataSource } from 'typeorm';
 import { AppError, IntakeUnavailableError } from '../common/app-error.js';
 import { canonicalJson } from '../common/canonical-json.js';
-import { IntakeKeyRing } from '../crypto/intake-key-ring.js';
-import { PayloadEncryptor } from '../crypto/payload-encryptor.js';
+import { IntakeKeyRing } from '../intake-keys/intake-key-ring.js';
+import { PayloadEncryptor } from '../intake-keys/payload-encryptor.js';
 import {
   openForSubmitter,
   sealForSubmitter,

@@ -5,16 +5,11 @@ import type { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import { Public } from '../common/auth/access.decorators.js';
 import { ApiErrorResponses } from '../common/openapi/error-responses.js';
-import { HealthModel } from '../common/openapi/models.js';
-import { IntakeKeyRing } from '../crypto/intake-key-ring.js';
+import { HealthModel, type HealthDto } from './health.dto.js';
+import { IntakeKeyRing } from '../intake-keys/intake-key-ring.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
-import { ReadDatabase, type ReplicaStatus } from '../database/read-database.js';
+import { ReadDatabase } from '../database/read-database.js';
 import { OwnLimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js';
-
-export interface HealthDto {
-  status: 'ok';
-  checks?: { database: 'ok'; intakeKeys: number; replica: ReplicaStatus };
-}
 
 @ApiTags('health')
 @ServedOn('public')

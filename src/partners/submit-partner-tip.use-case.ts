@@ -8,7 +8,7 @@ import type { PartnerPrincipal } from '../common/auth/roles.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { errorBody } from '../common/error-body.js';
 import { KeyError, verifyDetached } from '../crypto/openpgp.js';
-import { PayloadEncryptor } from '../crypto/payload-encryptor.js';
+import { PayloadEncryptor } from '../intake-keys/payload-encryptor.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { tipReceived } from '../webhooks/webhook-events.js';
 import { WebhookEvents } from '../webhooks/webhook-events.service.js';

@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/access.decorators.js';
-import { ChallengeModel } from '../common/openapi/models.js';
+import { ChallengeModel } from './proof-of-work.dto.js';
 import { ProofOfWork, type ChallengeDto } from './proof-of-work.service.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
 

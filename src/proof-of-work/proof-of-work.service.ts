@@ -6,7 +6,7 @@ import type { CounterStore } from '../common/rate-limit/counter-store.js';
 import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
-import { SERVER_SECRET } from '../crypto/crypto.module.js';
+import { SERVER_SECRET } from '../config/server-secret.js';
 import { issueChallenge, POW_ALGORITHM, verifySolution, type Challenge } from './pow.js';
 
 export interface ChallengeDto {

@@ -21,7 +21,7 @@ import { LimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js
 import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
-import { SERVER_SECRET } from '../crypto/crypto.module.js';
+import { SERVER_SECRET } from '../config/server-secret.js';
 import { normalizeReceipt } from '../crypto/receipts.js';
 import type { CheckInResponseDto } from '../follow-ups/follow-ups.dto.js';
 import { FollowUpMessageDto } from '../follow-ups/follow-ups.dto.js';

@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
-import { SERVER_SECRET } from '../crypto/crypto.module.js';
-import { INTAKE_KEY_EVENTS } from '../crypto/intake-key-events.js';
+import { SERVER_SECRET } from '../config/server-secret.js';
+import { INTAKE_KEY_EVENTS } from '../intake-keys/intake-key-events.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { AdminWebhooksController } from './webhooks-admin.controller.js';

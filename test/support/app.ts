@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.factory.js';
 import { loadConfig } from '../../src/config/environment.js';
-import { IntakeKeyRing } from '../../src/crypto/intake-key-ring.js';
-import { loadIntakeKeys } from '../../src/crypto/load-intake-keys.js';
-import { resolveServerSecret } from '../../src/crypto/server-secret.js';
+import { IntakeKeyRing } from '../../src/intake-keys/intake-key-ring.js';
+import { loadIntakeKeys } from '../../src/intake-keys/load-intake-keys.js';
+import { resolveServerSecret } from '../../src/config/server-secret.js';
 
 export const TEST_SERVER_SECRET = 'test-server-secret-0123456789abcdef-0123456789';
 

@@ -17,7 +17,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { SERVER_SECRET } from '../../crypto/crypto.module.js';
+import { SERVER_SECRET } from '../../config/server-secret.js';
 import { AppError } from '../app-error.js';
 import { ACCESS_KEY, type Access } from '../auth/access.decorators.js';
 import { APP_CONFIG } from '../../config/app-config.token.js';

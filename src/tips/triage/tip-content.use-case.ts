@@ -8,7 +8,7 @@ import { AppError } from '../../common/app-error.js';
 import type { StaffPrincipal } from '../../common/auth/roles.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { armorMessage } from '../../crypto/openpgp.js';
-import { PayloadEncryptor } from '../../crypto/payload-encryptor.js';
+import { PayloadEncryptor } from '../../intake-keys/payload-encryptor.js';
 import { sealForSubmitter } from '../../crypto/submitter-keys.js';
 import { MessagesRepository } from '../messages.repository.js';
 import { NotesRepository } from '../notes.repository.js';

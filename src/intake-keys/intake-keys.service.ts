@@ -13,11 +13,11 @@ import { AuditLog } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
-import { DEV_KEY_EMAIL } from './dev-keys.js';
+import { DEV_KEY_EMAIL } from '../crypto/dev-keys.js';
 import { IntakeKey } from './intake-key.entity.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import { INTAKE_KEY_EVENTS, type IntakeKeyEvents } from './intake-key-events.js';
-import { KeyError, parseRecipientKey, type RecipientKey } from './openpgp.js';
+import { KeyError, parseRecipientKey, type RecipientKey } from '../crypto/openpgp.js';
 
 /** How often each instance re-reads the admin-managed keys (rotation reaches every instance). */
 export const INTAKE_KEY_REFRESH_MS = 5_000;

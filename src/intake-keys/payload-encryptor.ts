@@ -5,10 +5,10 @@ import { Piscina } from 'piscina';
 import { IntakeUnavailableError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
-import type { EncryptTask } from './encrypt.worker.js';
+import type { EncryptTask } from '../crypto/encrypt.worker.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { encryptToRecipients, type RecipientKey } from './openpgp.js';
+import { encryptToRecipients, type RecipientKey } from '../crypto/openpgp.js';
 
 export interface EncryptedPayload {
   ciphertext: Uint8Array;
@@ -18,7 +18,7 @@ export interface EncryptedPayload {
 
 /** The compiled worker; under Jest (TypeScript sources) the build's copy is used. */
 function workerFile(): string {
-  const sibling = fileURLToPath(new URL('./encrypt.worker.js', import.meta.url));
+  const sibling = fileURLToPath(new URL('../crypto/encrypt.worker.js', import.meta.url));
   if (existsSync(sibling)) return sibling;
   return fileURLToPath(new URL('../../dist/src/crypto/encrypt.worker.js', import.meta.url));
 }

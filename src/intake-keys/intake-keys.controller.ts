@@ -1,27 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/access.decorators.js';
-import { IntakeKeysResponseModel } from '../common/openapi/models.js';
+import {
+  IntakeKeysResponseModel,
+  type IntakeKeyDto,
+  type IntakeKeysResponseDto,
+} from './intake-keys.dto.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
-import type { RecipientKey } from './openpgp.js';
+import type { RecipientKey } from '../crypto/openpgp.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
 import { IntakeKeysService, type KeyApproval } from './intake-keys.service.js';
-
-export interface IntakeKeyDto {
-  fingerprint: string;
-  version: number;
-  expiresAt: string | null;
-  armored: string;
-  /** `config`: set up on the server host; `admin`: added through the API and approved by a second admin. */
-  source: 'config' | 'admin';
-  approvedAt: string | null;
-  /** Username of the admin who approved it; null for a configured key. */
-  approvedBy: string | null;
-}
-
-export interface IntakeKeysResponseDto {
-  keys: IntakeKeyDto[];
-}
 
 function mapIntakeKey(key: RecipientKey, approval: KeyApproval, configured: boolean): IntakeKeyDto {
   return {

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppConfig } from '../config/environment.js';
+import type { AppConfig } from './environment.js';
+
+/** Injection token of SERVER_SECRET (Buffer). */
+export const SERVER_SECRET = Symbol('SERVER_SECRET');
 
 /**
  * SERVER_SECRET keys the receipt HMAC; it must be the same on every instance.

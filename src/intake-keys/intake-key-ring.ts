@@ -1,4 +1,4 @@
-import type { RecipientKey } from './openpgp.js';
+import type { RecipientKey } from '../crypto/openpgp.js';
 
 /**
  * The active intake (recipient) keys, parsed once: those configured by

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AppConfig } from '../config/environment.js';
-import { DEV_KEY_EMAIL, ensureDevKey } from './dev-keys.js';
-import { KeyError, parseRecipientKey, type RecipientKey } from './openpgp.js';
+import { DEV_KEY_EMAIL, ensureDevKey } from '../crypto/dev-keys.js';
+import { KeyError, parseRecipientKey, type RecipientKey } from '../crypto/openpgp.js';
 
 export interface LoadedIntakeKeys {
   keys: RecipientKey[];
