@@ -17,10 +17,9 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { actingStaff } from '../auth/users.service.js';
 import { AppError } from '../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -105,12 +104,8 @@ export class AdminPartnersController {
   @Roles('admin')
   @Post()
   @HttpCode(201)
-  async create(
-    @Body() body: CreatePartnerDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<PartnerDto> {
-    return mapPartner(await this.partners.create(body, actingStaff(me, ip)));
+  async create(@Body() body: CreatePartnerDto, @Actor() by: StaffActor): Promise<PartnerDto> {
+    return mapPartner(await this.partners.create(body, by));
   }
 
   @ApiOperation({
@@ -129,10 +124,9 @@ export class AdminPartnersController {
   async update(
     @Param('id', partnerId) id: string,
     @Body() body: UpdatePartnerDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<PartnerDto> {
-    return mapPartner(await this.partners.update(id, body, actingStaff(me, ip)));
+    return mapPartner(await this.partners.update(id, body, by));
   }
 
   @ApiOperation({
@@ -170,8 +164,7 @@ export class AdminPartnersController {
   async createKey(
     @Param('id', partnerId) id: string,
     @Body() body: CreateApiKeyDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<NewApiKeyDto> {
     const { key, token } = await this.partners.createKey(
       id,
@@ -180,7 +173,7 @@ export class AdminPartnersController {
         scopes: body.scopes,
         expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
       },
-      actingStaff(me, ip),
+      by,
     );
     return { apiKey: token, key: mapApiKey(key) };
   }
@@ -208,10 +201,9 @@ export class AdminPartnersController {
   async revokeKey(
     @Param('id', partnerId) id: string,
     @Param('keyId') keyId: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<void> {
-    await this.partners.revokeKey(id, keyId, actingStaff(me, ip));
+    await this.partners.revokeKey(id, keyId, by);
   }
 
   @ApiOperation({
@@ -248,10 +240,9 @@ export class AdminPartnersController {
   async addSigningKey(
     @Param('id', partnerId) id: string,
     @Body() body: AddSigningKeyDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<SigningKeyAddedDto> {
-    const key = await this.partners.addSigningKey(id, body.armored, actingStaff(me, ip));
+    const key = await this.partners.addSigningKey(id, body.armored, by);
     return { fingerprint: key.fingerprint };
   }
 
@@ -277,9 +268,8 @@ export class AdminPartnersController {
   async retireSigningKey(
     @Param('id', partnerId) id: string,
     @Param('fingerprint') fingerprint: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<void> {
-    await this.partners.retireSigningKey(id, fingerprint, actingStaff(me, ip));
+    await this.partners.retireSigningKey(id, fingerprint, by);
   }
 }

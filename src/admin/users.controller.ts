@@ -6,10 +6,10 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { actingStaff, UsersService } from '../auth/users.service.js';
+import { UsersService } from '../auth/users.service.js';
 import { AppError } from '../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -82,10 +82,9 @@ export class AdminUsersController {
   @HttpCode(201)
   async create(
     @Body() body: CreateUserDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<NewUserCredentialsDto> {
-    const created = await this.users.create(body.username, body.role, actingStaff(me, ip));
+    const created = await this.users.create(body.username, body.role, by);
     return {
       user: mapUser(created.analyst),
       oneTimePassword: created.oneTimePassword,
@@ -115,10 +114,8 @@ export class AdminUsersController {
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateUserDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<UserDto> {
-    const by = actingStaff(me, ip);
     if (body.role !== undefined) await this.users.changeRole(id, body.role, by);
     if (body.disabled !== undefined) await this.users.setDisabled(id, body.disabled, by);
     const user = await this.users.findById(id);
@@ -139,10 +136,9 @@ export class AdminUsersController {
   @HttpCode(200)
   async resetTotp(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<TotpResetDto> {
-    const { analyst, totpUri } = await this.users.resetTotp(id, actingStaff(me, ip));
+    const { analyst, totpUri } = await this.users.resetTotp(id, by);
     return { user: mapUser(analyst), totpUri };
   }
 
@@ -170,9 +166,8 @@ export class AdminUsersController {
   @HttpCode(200)
   async approveRole(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<UserDto> {
-    return mapUser(await this.users.approveRole(id, actingStaff(me, ip)));
+    return mapUser(await this.users.approveRole(id, by));
   }
 }

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation.js';
-import { AuditLog, type AuditActor } from '../audit/audit-log.js';
+import { AuditLog, type Actor } from '../audit/audit-log.js';
+import type { StaffActor } from '../common/auth/actor.js';
 import { AppError } from '../common/app-error.js';
-import type { StaffPrincipal, StaffRole } from '../common/auth/roles.js';
+import type { StaffRole } from '../common/auth/roles.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { Analyst } from './analyst.entity.js';
 import { hashPassword, oneTimePassword, passwordProblems, verifyPassword } from './passwords.js';
@@ -46,7 +47,7 @@ export function approvalExpiresAt(requestedAt: Date | null): Date | null {
  */
 function roleGrant(
   role: StaffRole,
-  by: ActingStaff,
+  by: Actor,
 ): Pick<Analyst, 'roleRequestedBy' | 'roleRequestedAt' | 'roleApprovedBy' | 'roleApprovedAt'> {
   const now = new Date();
   const pending = by.actor !== null && ROLES_NEEDING_APPROVAL.includes(role);
@@ -64,18 +65,6 @@ export interface Credentials {
   oneTimePassword: string;
   /** otpauth:// URI with the TOTP secret; shown once. */
   totpUri: string;
-}
-
-export interface ActingStaff {
-  actor: AuditActor | null;
-  ip: string | null;
-}
-
-export function actingStaff(principal: StaffPrincipal, ip: string): ActingStaff {
-  return {
-    actor: { id: principal.analystId, username: principal.username, role: principal.role },
-    ip,
-  };
 }
 
 /** Staff accounts: used by the admin API and by `tipctl users` on the server host. */
@@ -117,7 +106,7 @@ export class UsersService {
     return analyst;
   }
 
-  async create(username: string, role: StaffRole, by: ActingStaff): Promise<Credentials> {
+  async create(username: string, role: StaffRole, by: Actor): Promise<Credentials> {
     const name = username.trim().toLowerCase();
     if (!USERNAME_PATTERN.test(name)) {
       throw new AppError('validation_failed', 400, 'The request body is invalid.', [
@@ -160,7 +149,7 @@ export class UsersService {
     return { analyst, oneTimePassword: password, totpUri: totpUri(secret, name) };
   }
 
-  async setDisabled(id: string, disabled: boolean, by: ActingStaff): Promise<Analyst> {
+  async setDisabled(id: string, disabled: boolean, by: Actor): Promise<Analyst> {
     if (disabled && by.actor?.id === id) {
       throw new AppError('conflict', 409, 'You cannot disable your own account.');
     }
@@ -187,7 +176,7 @@ export class UsersService {
     });
   }
 
-  async changeRole(id: string, role: StaffRole, by: ActingStaff): Promise<Analyst> {
+  async changeRole(id: string, role: StaffRole, by: Actor): Promise<Analyst> {
     if (by.actor?.id === id)
       throw new AppError('conflict', 409, 'You cannot change your own role.');
     return this.dataSource.transaction(async (m) => {
@@ -225,7 +214,7 @@ export class UsersService {
    * The second person: a lead or an admin who is neither the one who asked
    * nor the one who gets the role approves a pending content role.
    */
-  async approveRole(id: string, by: ActingStaff): Promise<Analyst> {
+  async approveRole(id: string, by: Actor): Promise<Analyst> {
     const approver = by.actor;
     return this.dataSource.transaction(async (m) => {
       const analyst = await this.mustFind(m, id);
@@ -276,7 +265,7 @@ export class UsersService {
   }
 
   /** New TOTP secret (a lost phone); ends the user's sessions. Returns the new otpauth URI. */
-  async resetTotp(id: string, by: ActingStaff): Promise<{ analyst: Analyst; totpUri: string }> {
+  async resetTotp(id: string, by: Actor): Promise<{ analyst: Analyst; totpUri: string }> {
     const secret = newTotpSecret();
     return this.dataSource.transaction(async (m) => {
       const analyst = await this.mustFind(m, id);
@@ -302,11 +291,11 @@ export class UsersService {
 
   /** The user's own password change; other sessions end. */
   async changePassword(
-    principal: StaffPrincipal,
+    by: StaffActor,
     currentPassword: string,
     newPassword: string,
-    ip: string,
   ): Promise<void> {
+    const principal = by.staff;
     const analyst = await this.dataSource
       .getRepository(Analyst)
       .findOneByOrFail({ id: principal.analystId });
@@ -334,10 +323,25 @@ export class UsersService {
       );
       await this.sessions.revokeAll(m, analyst.id, principal.sessionId);
       await this.audit.append(m, {
-        ...actingStaff(principal, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'auth.password_changed',
         targetType: 'analyst',
         targetId: analyst.id,
+      });
+    });
+  }
+
+  /** Ends the caller's own session, audited. */
+  async logout(by: StaffActor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.sessions.revoke(m, by.staff.sessionId);
+      await this.audit.append(m, {
+        actor: by.actor,
+        ip: by.ip,
+        action: 'auth.logout',
+        targetType: 'session',
+        targetId: by.staff.sessionId,
       });
     });
   }

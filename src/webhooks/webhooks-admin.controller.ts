@@ -19,8 +19,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AppError } from '../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -100,12 +100,8 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Post()
   @HttpCode(201)
-  create(
-    @Body() body: CreateWebhookDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<WebhookWithSecretDto> {
-    return this.endpoints.create(body, me, ip);
+  create(@Body() body: CreateWebhookDto, @Actor() by: StaffActor): Promise<WebhookWithSecretDto> {
+    return this.endpoints.create(body, by);
   }
 
   @ApiOperation({ summary: 'List webhook endpoints', description: 'Without secrets.' })
@@ -135,10 +131,9 @@ export class AdminWebhooksController {
   update(
     @Param('id', endpointId) id: string,
     @Body() body: UpdateWebhookDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<WebhookUpdatedDto> {
-    return this.endpoints.update(id, body, me, ip);
+    return this.endpoints.update(id, body, by);
   }
 
   @ApiOperation({
@@ -181,10 +176,9 @@ export class AdminWebhooksController {
   resend(
     @Param('id', endpointId) id: string,
     @Param('deliveryId', deliveryId) delivery: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<WebhookDeliveryDto> {
-    return this.endpoints.resend(id, delivery, me, ip);
+    return this.endpoints.resend(id, delivery, by);
   }
 
   @ApiOperation({ summary: 'Send a test.ping', description: 'To this endpoint only. Audited.' })
@@ -194,11 +188,7 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Post(':id/test')
   @HttpCode(204)
-  async test(
-    @Param('id', endpointId) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<void> {
-    await this.endpoints.ping(id, me, ip);
+  async test(@Param('id', endpointId) id: string, @Actor() by: StaffActor): Promise<void> {
+    await this.endpoints.ping(id, by);
   }
 }

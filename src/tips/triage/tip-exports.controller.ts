@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AppError } from '../../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../../common/auth/roles.js';
+import type { StaffActor } from '../../common/auth/actor.js';
+import { Actor, Roles } from '../../common/auth/access.decorators.js';
 import { EX } from '../../common/openapi/examples.js';
 import { ApiErrorResponses, JSON_BODY_ERRORS } from '../../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../../common/openapi/request-bodies.js';
@@ -75,9 +75,8 @@ export class TipExportsController {
   record(
     @Param('id', tipIdPipe()) id: string,
     @Body() body: RecordTipExportDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<TipExportRecordDto> {
-    return this.recordExport.execute(id, body, me, ip);
+    return this.recordExport.execute(id, body, by);
   }
 }

@@ -21,8 +21,8 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../../common/auth/roles.js';
+import type { StaffActor } from '../../common/auth/actor.js';
+import { Actor, Roles } from '../../common/auth/access.decorators.js';
 import { EX } from '../../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -111,8 +111,8 @@ export class TriageController {
   })
   @Roles('analyst', 'lead')
   @Get()
-  list(@Query() query: ListTipsQuery, @CurrentStaff() me: StaffPrincipal): Promise<TipListDto> {
-    return this.listTips.execute(query, me);
+  list(@Query() query: ListTipsQuery, @Actor() by: StaffActor): Promise<TipListDto> {
+    return this.listTips.execute(query, by.staff);
   }
 
   @ApiOperation({
@@ -184,10 +184,9 @@ export class TriageController {
   update(
     @Param('id', uuid) id: string,
     @Body() body: UpdateTipDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<TipSummaryDto> {
-    return this.updateTip.execute(id, body, me, ip);
+    return this.updateTip.execute(id, body, by);
   }
 
   /** The armored ciphertext, for decryption on the analyst's machine. Audited. */
@@ -202,12 +201,8 @@ export class TriageController {
   @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id/payload')
-  payload(
-    @Param('id', uuid) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<PayloadDto> {
-    return this.content.payload(id, me, ip);
+  payload(@Param('id', uuid) id: string, @Actor() by: StaffActor): Promise<PayloadDto> {
+    return this.content.payload(id, by);
   }
 
   @ApiOperation({
@@ -219,12 +214,8 @@ export class TriageController {
   @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id/notes')
-  async listNotes(
-    @Param('id', uuid) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<NoteListDto> {
-    return { notes: await this.content.listNotes(id, me, ip) };
+  async listNotes(@Param('id', uuid) id: string, @Actor() by: StaffActor): Promise<NoteListDto> {
+    return { notes: await this.content.listNotes(id, by) };
   }
 
   /** An internal note, encrypted on arrival to the intake keys. */
@@ -247,10 +238,9 @@ export class TriageController {
   addNote(
     @Param('id', uuid) id: string,
     @Body() body: AddNoteDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<NoteRefDto> {
-    return this.content.addNote(id, body.body, me, ip);
+    return this.content.addNote(id, body.body, by);
   }
 
   /** A reply only the submitter (with the receipt) and the analysts can read. */
@@ -284,10 +274,9 @@ export class TriageController {
   reply(
     @Param('id', uuid) id: string,
     @Body() body: ReplyDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<MessageDto> {
-    return this.content.reply(id, body.body, me, ip);
+    return this.content.reply(id, body.body, by);
   }
 
   /** The conversation with the submitter, as ciphertext. Audited. */
@@ -302,10 +291,9 @@ export class TriageController {
   @Get(':id/messages')
   async listMessages(
     @Param('id', uuid) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<MessageListDto> {
-    return { messages: await this.content.listMessages(id, me, ip) };
+    return { messages: await this.content.listMessages(id, by) };
   }
 
   /** An attachment's OpenPGP ciphertext, streamed. Audited. */
@@ -352,11 +340,10 @@ export class TriageController {
       new AttachmentNumberPipe(),
     )
     n: number,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { stream, bytes } = await this.content.attachment(id, n, me, ip);
+    const { stream, bytes } = await this.content.attachment(id, n, by);
     await reply
       .header('Content-Type', 'application/pgp-encrypted')
       .header('Content-Length', bytes)
