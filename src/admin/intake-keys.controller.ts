@@ -1,11 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
 } from '@nestjs/swagger';
 import type { StaffActor } from '../common/auth/actor.js';
 import { Actor, Roles } from '../common/auth/access.decorators.js';
@@ -19,11 +18,9 @@ import {
   AdminIntakeKeyListDto,
   mapAdminIntakeKey,
 } from './admin.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
-@ApiTags('admin-intake-keys')
-@ServedOn('staff')
-@Controller('v1/admin/intake-keys')
+@StaffController('admin-intake-keys', 'v1/admin/intake-keys')
 export class AdminIntakeKeysController {
   constructor(private readonly keys: IntakeKeysService) {}
 

@@ -1,23 +1,11 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
 } from '@nestjs/swagger';
-import { AppError } from '../common/app-error.js';
 import type { StaffActor } from '../common/auth/actor.js';
 import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
@@ -43,11 +31,8 @@ import {
   SigningKeyListDto,
   UpdatePartnerDto,
 } from './partners.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
-
-const partnerId = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such partner.'),
-});
+import { StaffController } from '../common/staff-controller.decorator.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 const PartnerIdParam = (): MethodDecorator =>
   ApiParam({
@@ -71,9 +56,7 @@ const BAD_KEY: ErrorResponseSpec = {
   example: { code: 'unprocessable', message: 'The key is not a valid OpenPGP public key.' },
 };
 
-@ApiTags('admin-partners')
-@ServedOn('staff')
-@Controller('v1/admin/partners')
+@StaffController('admin-partners', 'v1/admin/partners')
 export class AdminPartnersController {
   constructor(private readonly partners: PartnersService) {}
 
@@ -122,7 +105,7 @@ export class AdminPartnersController {
   @Roles('admin')
   @Patch(':id')
   async update(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Body() body: UpdatePartnerDto,
     @Actor() by: StaffActor,
   ): Promise<PartnerDto> {
@@ -138,7 +121,7 @@ export class AdminPartnersController {
   @ApiErrorResponses(NO_SUCH_PARTNER)
   @Roles('admin')
   @Get(':id/api-keys')
-  async listKeys(@Param('id', partnerId) id: string): Promise<ApiKeyListDto> {
+  async listKeys(@UuidParam('id', 'No such partner.') id: string): Promise<ApiKeyListDto> {
     await this.partners.get(id);
     return { apiKeys: (await this.partners.listKeys(id)).map(mapApiKey) };
   }
@@ -162,7 +145,7 @@ export class AdminPartnersController {
   @Post(':id/api-keys')
   @HttpCode(201)
   async createKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Body() body: CreateApiKeyDto,
     @Actor() by: StaffActor,
   ): Promise<NewApiKeyDto> {
@@ -199,7 +182,7 @@ export class AdminPartnersController {
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
   async revokeKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Param('keyId') keyId: string,
     @Actor() by: StaffActor,
   ): Promise<void> {
@@ -215,7 +198,9 @@ export class AdminPartnersController {
   @ApiErrorResponses(NO_SUCH_PARTNER)
   @Roles('admin')
   @Get(':id/signing-keys')
-  async listSigningKeys(@Param('id', partnerId) id: string): Promise<SigningKeyListDto> {
+  async listSigningKeys(
+    @UuidParam('id', 'No such partner.') id: string,
+  ): Promise<SigningKeyListDto> {
     await this.partners.get(id);
     return { signingKeys: (await this.partners.listSigningKeys(id)).map(mapSigningKey) };
   }
@@ -238,7 +223,7 @@ export class AdminPartnersController {
   @Post(':id/signing-keys')
   @HttpCode(201)
   async addSigningKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Body() body: AddSigningKeyDto,
     @Actor() by: StaffActor,
   ): Promise<SigningKeyAddedDto> {
@@ -266,7 +251,7 @@ export class AdminPartnersController {
   @Delete(':id/signing-keys/:fingerprint')
   @HttpCode(204)
   async retireSigningKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Param('fingerprint') fingerprint: string,
     @Actor() by: StaffActor,
   ): Promise<void> {

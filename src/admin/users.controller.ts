@@ -1,13 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { UsersService } from '../auth/users.service.js';
-import { AppError } from '../common/app-error.js';
 import type { StaffActor } from '../common/auth/actor.js';
 import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
@@ -26,7 +19,7 @@ import {
   UserDto,
   UserListDto,
 } from './admin.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
 const UserIdParam = (): MethodDecorator =>
   ApiParam({ name: 'id', format: 'uuid', description: "The user's id.", example: EX.uuid });
@@ -44,9 +37,7 @@ const USER_ID_ERRORS: ErrorResponseSpec[] = [
 ];
 
 /** Admins manage accounts; they have no route to tip content (separation of duties). */
-@ApiTags('admin-users')
-@ServedOn('staff')
-@Controller('v1/admin/users')
+@StaffController('admin-users', 'v1/admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
@@ -116,10 +107,7 @@ export class AdminUsersController {
     @Body() body: UpdateUserDto,
     @Actor() by: StaffActor,
   ): Promise<UserDto> {
-    if (body.role !== undefined) await this.users.changeRole(id, body.role, by);
-    if (body.disabled !== undefined) await this.users.setDisabled(id, body.disabled, by);
-    const user = await this.users.findById(id);
-    if (!user) throw new AppError('not_found', 404, 'No such user.');
+    const user = await this.users.update(id, body, by);
     return mapUser(user);
   }
 

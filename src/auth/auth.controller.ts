@@ -1,10 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
 import type { StaffActor } from '../common/auth/actor.js';
 import { Actor, AnyStaff, Public, StaffIp } from '../common/auth/access.decorators.js';
@@ -13,11 +12,9 @@ import { ApiJsonBody } from '../common/openapi/request-bodies.js';
 import { ChangePasswordDto, LoginDto, MeDto, SessionDto } from './auth.dto.js';
 import { Login } from './login.use-case.js';
 import { UsersService } from './users.service.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
-@ApiTags('auth')
-@ServedOn('staff')
-@Controller('v1/auth')
+@StaffController('auth', 'v1/auth')
 export class AuthController {
   constructor(
     private readonly login: Login,

@@ -149,56 +149,77 @@ export class UsersService {
     return { analyst, oneTimePassword: password, totpUri: totpUri(secret, name) };
   }
 
-  async setDisabled(id: string, disabled: boolean, by: Actor): Promise<Analyst> {
-    if (disabled && by.actor?.id === id) {
+  /**
+   * An admin's change to an account (`PATCH /v1/admin/users/{id}`): the role
+   * first, then enabled or disabled, in one transaction; the account after it.
+   */
+  async update(
+    id: string,
+    change: { role?: StaffRole; disabled?: boolean },
+    by: Actor,
+  ): Promise<Analyst> {
+    if (change.role !== undefined && by.actor?.id === id)
+      throw new AppError('conflict', 409, 'You cannot change your own role.');
+    if (change.disabled === true && by.actor?.id === id) {
       throw new AppError('conflict', 409, 'You cannot disable your own account.');
     }
     return this.dataSource.transaction(async (m) => {
-      const analyst = await this.mustFind(m, id);
-      if ((analyst.disabledAt !== null) === disabled) return analyst;
-      analyst.disabledAt = disabled ? new Date() : null;
-      analyst.updatedAt = new Date();
-      await m.update(
-        Analyst,
-        { id },
-        { disabledAt: analyst.disabledAt, updatedAt: analyst.updatedAt },
-      );
-      // Disabling ends every live session at once.
-      if (disabled) await this.sessions.revokeAll(m, id);
-      await this.audit.append(m, {
-        ...by,
-        action: disabled ? 'user.disabled' : 'user.enabled',
-        targetType: 'analyst',
-        targetId: id,
-        details: { username: analyst.username },
-      });
+      if (change.role !== undefined) await this.changeRole(m, id, change.role, by);
+      if (change.disabled !== undefined) await this.setDisabled(m, id, change.disabled, by);
+      const analyst = await m.findOneBy(Analyst, { id });
+      if (!analyst) throw new AppError('not_found', 404, 'No such user.');
       return analyst;
     });
   }
 
-  async changeRole(id: string, role: StaffRole, by: Actor): Promise<Analyst> {
-    if (by.actor?.id === id)
-      throw new AppError('conflict', 409, 'You cannot change your own role.');
-    return this.dataSource.transaction(async (m) => {
-      const analyst = await this.mustFind(m, id);
-      if (analyst.role === role) return analyst;
-      const from = analyst.role;
-      const grant = roleGrant(role, by);
-      Object.assign(analyst, grant, { role, updatedAt: new Date() });
-      await m.update(Analyst, { id }, { role, ...grant, updatedAt: analyst.updatedAt });
-      await this.audit.append(m, {
-        ...by,
-        action: 'user.role_changed',
-        targetType: 'analyst',
-        targetId: id,
-        details: {
-          username: analyst.username,
-          from,
-          to: role,
-          pendingApproval: grant.roleApprovedAt === null,
-        },
-      });
-      return analyst;
+  private async setDisabled(
+    m: EntityManager,
+    id: string,
+    disabled: boolean,
+    by: Actor,
+  ): Promise<void> {
+    const analyst = await this.mustFind(m, id);
+    if ((analyst.disabledAt !== null) === disabled) return;
+    analyst.disabledAt = disabled ? new Date() : null;
+    analyst.updatedAt = new Date();
+    await m.update(
+      Analyst,
+      { id },
+      { disabledAt: analyst.disabledAt, updatedAt: analyst.updatedAt },
+    );
+    // Disabling ends every live session at once.
+    if (disabled) await this.sessions.revokeAll(m, id);
+    await this.audit.append(m, {
+      ...by,
+      action: disabled ? 'user.disabled' : 'user.enabled',
+      targetType: 'analyst',
+      targetId: id,
+      details: { username: analyst.username },
+    });
+  }
+
+  private async changeRole(
+    m: EntityManager,
+    id: string,
+    role: StaffRole,
+    by: Actor,
+  ): Promise<void> {
+    const analyst = await this.mustFind(m, id);
+    if (analyst.role === role) return;
+    const from = analyst.role;
+    const grant = roleGrant(role, by);
+    await m.update(Analyst, { id }, { role, ...grant, updatedAt: new Date() });
+    await this.audit.append(m, {
+      ...by,
+      action: 'user.role_changed',
+      targetType: 'analyst',
+      targetId: id,
+      details: {
+        username: analyst.username,
+        from,
+        to: role,
+        pendingApproval: grant.roleApprovedAt === null,
+      },
     });
   }
 

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
@@ -16,9 +6,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
 } from '@nestjs/swagger';
-import { AppError } from '../common/app-error.js';
 import type { StaffActor } from '../common/auth/actor.js';
 import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
@@ -39,14 +27,8 @@ import {
   WebhookUpdatedDto,
   WebhookWithSecretDto,
 } from './webhooks.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
-
-const endpointId = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such webhook endpoint.'),
-});
-const deliveryId = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such delivery.'),
-});
+import { StaffController } from '../common/staff-controller.decorator.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 const EndpointIdParam = (): MethodDecorator =>
   ApiParam({ name: 'id', format: 'uuid', description: "The endpoint's id.", example: EX.uuid });
@@ -61,9 +43,7 @@ const NO_SUCH_ENDPOINT: ErrorResponseSpec = {
  * Webhook endpoints (admins). Events carry triage metadata only and are
  * signed in the Standard Webhooks format.
  */
-@ApiTags('admin-webhooks')
-@ServedOn('staff')
-@Controller('v1/admin/webhooks')
+@StaffController('admin-webhooks', 'v1/admin/webhooks')
 export class AdminWebhooksController {
   constructor(private readonly endpoints: WebhookEndpoints) {}
 
@@ -129,7 +109,7 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Patch(':id')
   update(
-    @Param('id', endpointId) id: string,
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
     @Body() body: UpdateWebhookDto,
     @Actor() by: StaffActor,
   ): Promise<WebhookUpdatedDto> {
@@ -146,7 +126,7 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Get(':id/deliveries')
   async deliveries(
-    @Param('id', endpointId) id: string,
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
     @Query() query: DeliveryQueryDto,
   ): Promise<WebhookDeliveryListDto> {
     return { deliveries: await this.endpoints.deliveries(id, query.limit ?? 50) };
@@ -174,8 +154,8 @@ export class AdminWebhooksController {
   @Post(':id/deliveries/:deliveryId/resend')
   @HttpCode(202)
   resend(
-    @Param('id', endpointId) id: string,
-    @Param('deliveryId', deliveryId) delivery: string,
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
+    @UuidParam('deliveryId', 'No such delivery.') delivery: string,
     @Actor() by: StaffActor,
   ): Promise<WebhookDeliveryDto> {
     return this.endpoints.resend(id, delivery, by);
@@ -188,7 +168,10 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Post(':id/test')
   @HttpCode(204)
-  async test(@Param('id', endpointId) id: string, @Actor() by: StaffActor): Promise<void> {
+  async test(
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
+    @Actor() by: StaffActor,
+  ): Promise<void> {
     await this.endpoints.ping(id, by);
   }
 }

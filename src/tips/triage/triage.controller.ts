@@ -1,24 +1,16 @@
 import {
   Body,
-  Controller,
   Get,
   HttpCode,
   Param,
   ParseIntPipe,
   type PipeTransform,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../common/app-error.js';
 import type { StaffActor } from '../../common/auth/actor.js';
@@ -49,7 +41,8 @@ import {
   UpdateTipDto,
 } from './triage.dto.js';
 import { UpdateTip } from './update-tip.use-case.js';
-import { ServedOn } from '../../common/listeners/served-on.decorator.js';
+import { StaffController } from '../../common/staff-controller.decorator.js';
+import { UuidParam } from '../../common/uuid-param.decorator.js';
 
 /** An attachment number PostgreSQL's integer can hold; anything else names no attachment. */
 class AttachmentNumberPipe implements PipeTransform<number, number> {
@@ -60,10 +53,6 @@ class AttachmentNumberPipe implements PipeTransform<number, number> {
     return n;
   }
 }
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
-});
 
 const TipIdParam = (): MethodDecorator =>
   ApiParam({
@@ -80,9 +69,7 @@ const NO_SUCH_TIP: ErrorResponseSpec = {
 };
 
 /** The analysts' queue. Admins and auditors have no route here. */
-@ApiTags('triage')
-@ServedOn('staff')
-@Controller('v1/triage/tips')
+@StaffController('triage', 'v1/triage/tips')
 export class TriageController {
   constructor(
     private readonly listTips: ListTips,
@@ -124,7 +111,7 @@ export class TriageController {
   @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id')
-  show(@Param('id', uuid) id: string): Promise<TipDetailDto> {
+  show(@UuidParam('id', 'No such tip.') id: string): Promise<TipDetailDto> {
     return this.showTip.execute(id);
   }
 
@@ -182,7 +169,7 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Patch(':id')
   update(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Body() body: UpdateTipDto,
     @Actor() by: StaffActor,
   ): Promise<TipSummaryDto> {
@@ -201,7 +188,10 @@ export class TriageController {
   @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id/payload')
-  payload(@Param('id', uuid) id: string, @Actor() by: StaffActor): Promise<PayloadDto> {
+  payload(
+    @UuidParam('id', 'No such tip.') id: string,
+    @Actor() by: StaffActor,
+  ): Promise<PayloadDto> {
     return this.content.payload(id, by);
   }
 
@@ -214,7 +204,10 @@ export class TriageController {
   @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id/notes')
-  async listNotes(@Param('id', uuid) id: string, @Actor() by: StaffActor): Promise<NoteListDto> {
+  async listNotes(
+    @UuidParam('id', 'No such tip.') id: string,
+    @Actor() by: StaffActor,
+  ): Promise<NoteListDto> {
     return { notes: await this.content.listNotes(id, by) };
   }
 
@@ -236,7 +229,7 @@ export class TriageController {
   @Post(':id/notes')
   @HttpCode(201)
   addNote(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Body() body: AddNoteDto,
     @Actor() by: StaffActor,
   ): Promise<NoteRefDto> {
@@ -272,7 +265,7 @@ export class TriageController {
   @Post(':id/replies')
   @HttpCode(201)
   reply(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Body() body: ReplyDto,
     @Actor() by: StaffActor,
   ): Promise<MessageDto> {
@@ -290,7 +283,7 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Get(':id/messages')
   async listMessages(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Actor() by: StaffActor,
   ): Promise<MessageListDto> {
     return { messages: await this.content.listMessages(id, by) };
@@ -331,7 +324,7 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Get(':id/attachments/:n')
   async attachment(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Param(
       'n',
       new ParseIntPipe({
