@@ -1,15 +1,13 @@
-import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { approvalExpiresAt, UsersService } from '../auth/users.service.js';
 import { Roles } from '../common/auth/access.decorators.js';
 import { IntakeKeysService } from '../intake-keys/intake-keys.service.js';
 import { mapAdminIntakeKey, mapUser, PendingApprovalsDto } from './admin.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
 /** What waits for a second person: leads and admins see every pending grant and key. */
-@ApiTags('admin-approvals')
-@ServedOn('staff')
-@Controller('v1/admin/approvals')
+@StaffController('admin-approvals', 'v1/admin/approvals')
 export class ApprovalsController {
   constructor(
     private readonly users: UsersService,

@@ -1,15 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
 } from '@nestjs/swagger';
-import { actingStaff } from '../auth/users.service.js';
-import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
 import { ApiErrorResponses, JSON_BODY_ERRORS } from '../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../common/openapi/request-bodies.js';
@@ -20,11 +18,9 @@ import {
   AdminIntakeKeyListDto,
   mapAdminIntakeKey,
 } from './admin.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
-@ApiTags('admin-intake-keys')
-@ServedOn('staff')
-@Controller('v1/admin/intake-keys')
+@StaffController('admin-intake-keys', 'v1/admin/intake-keys')
 export class AdminIntakeKeysController {
   constructor(private readonly keys: IntakeKeysService) {}
 
@@ -73,12 +69,8 @@ export class AdminIntakeKeysController {
   @Roles('admin')
   @Post()
   @HttpCode(201)
-  async add(
-    @Body() body: AddIntakeKeyDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<AdminIntakeKeyDto> {
-    const key = await this.keys.add(body.armored, actingStaff(me, ip));
+  async add(@Body() body: AddIntakeKeyDto, @Actor() by: StaffActor): Promise<AdminIntakeKeyDto> {
+    const key = await this.keys.add(body.armored, by);
     return mapAdminIntakeKey({
       key,
       fingerprint: key.fingerprint,
@@ -88,7 +80,7 @@ export class AdminIntakeKeysController {
       retiredAt: null,
       approvedAt: null,
       approvedBy: null,
-      addedBy: me.username,
+      addedBy: by.staff.username,
     });
   }
 
@@ -127,12 +119,8 @@ export class AdminIntakeKeysController {
   @Roles('admin')
   @Post(':fingerprint/approval')
   @HttpCode(204)
-  async approve(
-    @Param('fingerprint') fingerprint: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<void> {
-    await this.keys.approve(fingerprint, actingStaff(me, ip));
+  async approve(@Param('fingerprint') fingerprint: string, @Actor() by: StaffActor): Promise<void> {
+    await this.keys.approve(fingerprint, by);
   }
 
   @ApiOperation({
@@ -163,11 +151,7 @@ export class AdminIntakeKeysController {
   @Roles('admin')
   @Delete(':fingerprint')
   @HttpCode(204)
-  async retire(
-    @Param('fingerprint') fingerprint: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<void> {
-    await this.keys.retire(fingerprint, actingStaff(me, ip));
+  async retire(@Param('fingerprint') fingerprint: string, @Actor() by: StaffActor): Promise<void> {
+    await this.keys.retire(fingerprint, by);
   }
 }

@@ -1,26 +1,13 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
 } from '@nestjs/swagger';
-import { actingStaff } from '../auth/users.service.js';
-import { AppError } from '../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -44,11 +31,8 @@ import {
   SigningKeyListDto,
   UpdatePartnerDto,
 } from './partners.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
-
-const partnerId = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such partner.'),
-});
+import { StaffController } from '../common/staff-controller.decorator.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 const PartnerIdParam = (): MethodDecorator =>
   ApiParam({
@@ -72,9 +56,7 @@ const BAD_KEY: ErrorResponseSpec = {
   example: { code: 'unprocessable', message: 'The key is not a valid OpenPGP public key.' },
 };
 
-@ApiTags('admin-partners')
-@ServedOn('staff')
-@Controller('v1/admin/partners')
+@StaffController('admin-partners', 'v1/admin/partners')
 export class AdminPartnersController {
   constructor(private readonly partners: PartnersService) {}
 
@@ -105,12 +87,8 @@ export class AdminPartnersController {
   @Roles('admin')
   @Post()
   @HttpCode(201)
-  async create(
-    @Body() body: CreatePartnerDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<PartnerDto> {
-    return mapPartner(await this.partners.create(body, actingStaff(me, ip)));
+  async create(@Body() body: CreatePartnerDto, @Actor() by: StaffActor): Promise<PartnerDto> {
+    return mapPartner(await this.partners.create(body, by));
   }
 
   @ApiOperation({
@@ -127,12 +105,11 @@ export class AdminPartnersController {
   @Roles('admin')
   @Patch(':id')
   async update(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Body() body: UpdatePartnerDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<PartnerDto> {
-    return mapPartner(await this.partners.update(id, body, actingStaff(me, ip)));
+    return mapPartner(await this.partners.update(id, body, by));
   }
 
   @ApiOperation({
@@ -144,7 +121,7 @@ export class AdminPartnersController {
   @ApiErrorResponses(NO_SUCH_PARTNER)
   @Roles('admin')
   @Get(':id/api-keys')
-  async listKeys(@Param('id', partnerId) id: string): Promise<ApiKeyListDto> {
+  async listKeys(@UuidParam('id', 'No such partner.') id: string): Promise<ApiKeyListDto> {
     await this.partners.get(id);
     return { apiKeys: (await this.partners.listKeys(id)).map(mapApiKey) };
   }
@@ -168,10 +145,9 @@ export class AdminPartnersController {
   @Post(':id/api-keys')
   @HttpCode(201)
   async createKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Body() body: CreateApiKeyDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<NewApiKeyDto> {
     const { key, token } = await this.partners.createKey(
       id,
@@ -180,7 +156,7 @@ export class AdminPartnersController {
         scopes: body.scopes,
         expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
       },
-      actingStaff(me, ip),
+      by,
     );
     return { apiKey: token, key: mapApiKey(key) };
   }
@@ -206,12 +182,11 @@ export class AdminPartnersController {
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
   async revokeKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Param('keyId') keyId: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<void> {
-    await this.partners.revokeKey(id, keyId, actingStaff(me, ip));
+    await this.partners.revokeKey(id, keyId, by);
   }
 
   @ApiOperation({
@@ -223,7 +198,9 @@ export class AdminPartnersController {
   @ApiErrorResponses(NO_SUCH_PARTNER)
   @Roles('admin')
   @Get(':id/signing-keys')
-  async listSigningKeys(@Param('id', partnerId) id: string): Promise<SigningKeyListDto> {
+  async listSigningKeys(
+    @UuidParam('id', 'No such partner.') id: string,
+  ): Promise<SigningKeyListDto> {
     await this.partners.get(id);
     return { signingKeys: (await this.partners.listSigningKeys(id)).map(mapSigningKey) };
   }
@@ -246,12 +223,11 @@ export class AdminPartnersController {
   @Post(':id/signing-keys')
   @HttpCode(201)
   async addSigningKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Body() body: AddSigningKeyDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<SigningKeyAddedDto> {
-    const key = await this.partners.addSigningKey(id, body.armored, actingStaff(me, ip));
+    const key = await this.partners.addSigningKey(id, body.armored, by);
     return { fingerprint: key.fingerprint };
   }
 
@@ -275,11 +251,10 @@ export class AdminPartnersController {
   @Delete(':id/signing-keys/:fingerprint')
   @HttpCode(204)
   async retireSigningKey(
-    @Param('id', partnerId) id: string,
+    @UuidParam('id', 'No such partner.') id: string,
     @Param('fingerprint') fingerprint: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<void> {
-    await this.partners.retireSigningKey(id, fingerprint, actingStaff(me, ip));
+    await this.partners.retireSigningKey(id, fingerprint, by);
   }
 }

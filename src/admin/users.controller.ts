@@ -1,15 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
-import { actingStaff, UsersService } from '../auth/users.service.js';
-import { AppError } from '../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import { Body, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { UsersService } from '../auth/users.service.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -26,7 +19,7 @@ import {
   UserDto,
   UserListDto,
 } from './admin.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
 const UserIdParam = (): MethodDecorator =>
   ApiParam({ name: 'id', format: 'uuid', description: "The user's id.", example: EX.uuid });
@@ -44,9 +37,7 @@ const USER_ID_ERRORS: ErrorResponseSpec[] = [
 ];
 
 /** Admins manage accounts; they have no route to tip content (separation of duties). */
-@ApiTags('admin-users')
-@ServedOn('staff')
-@Controller('v1/admin/users')
+@StaffController('admin-users', 'v1/admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
@@ -82,10 +73,9 @@ export class AdminUsersController {
   @HttpCode(201)
   async create(
     @Body() body: CreateUserDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<NewUserCredentialsDto> {
-    const created = await this.users.create(body.username, body.role, actingStaff(me, ip));
+    const created = await this.users.create(body.username, body.role, by);
     return {
       user: mapUser(created.analyst),
       oneTimePassword: created.oneTimePassword,
@@ -115,14 +105,9 @@ export class AdminUsersController {
   async update(
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: UpdateUserDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<UserDto> {
-    const by = actingStaff(me, ip);
-    if (body.role !== undefined) await this.users.changeRole(id, body.role, by);
-    if (body.disabled !== undefined) await this.users.setDisabled(id, body.disabled, by);
-    const user = await this.users.findById(id);
-    if (!user) throw new AppError('not_found', 404, 'No such user.');
+    const user = await this.users.update(id, body, by);
     return mapUser(user);
   }
 
@@ -139,10 +124,9 @@ export class AdminUsersController {
   @HttpCode(200)
   async resetTotp(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<TotpResetDto> {
-    const { analyst, totpUri } = await this.users.resetTotp(id, actingStaff(me, ip));
+    const { analyst, totpUri } = await this.users.resetTotp(id, by);
     return { user: mapUser(analyst), totpUri };
   }
 
@@ -170,9 +154,8 @@ export class AdminUsersController {
   @HttpCode(200)
   async approveRole(
     @Param('id', new ParseUUIDPipe()) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<UserDto> {
-    return mapUser(await this.users.approveRole(id, actingStaff(me, ip)));
+    return mapUser(await this.users.approveRole(id, by));
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { Actor } from '../common/auth/actor.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { ReadDatabase } from '../database/read-database.js';
 import { AuditEvent } from './audit-event.entity.js';
@@ -12,19 +13,13 @@ export const GENESIS_HASH = Buffer.alloc(32);
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };
 
-export interface AuditActor {
-  id: string;
-  username: string;
-  role: string;
-}
+export type { Actor, AuditActor } from '../common/auth/actor.js';
 
-export interface AuditInput {
-  actor?: AuditActor | null;
+/** What happened, and who acted (`Actor`; the address is staff only, public routes never pass one). */
+export interface AuditInput extends Partial<Actor> {
   action: string;
   targetType?: string;
   targetId?: string;
-  /** Staff only. Public routes never pass an address. */
-  ip?: string | null;
   details?: Record<string, JsonValue>;
 }
 

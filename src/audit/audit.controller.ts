@@ -1,5 +1,5 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { Roles } from '../common/auth/access.decorators.js';
 import { ApiErrorResponses } from '../common/openapi/error-responses.js';
 import { AuditLog, type VerifyResult } from './audit-log.js';
@@ -9,11 +9,9 @@ import {
   ListAuditEventsQuery,
   mapAuditEvent,
 } from './audit.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
-@ApiTags('audit')
-@ServedOn('staff')
-@Controller('v1/audit')
+@StaffController('audit', 'v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
 

@@ -1,34 +1,24 @@
-import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiTags,
 } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { AuditLog } from '../audit/audit-log.js';
-import { AnyStaff, CurrentStaff, Public, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, AnyStaff, Public, StaffIp } from '../common/auth/access.decorators.js';
 import { ApiErrorResponses, JSON_BODY_ERRORS } from '../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../common/openapi/request-bodies.js';
 import { ChangePasswordDto, LoginDto, MeDto, SessionDto } from './auth.dto.js';
 import { Login } from './login.use-case.js';
-import { SessionsService } from './sessions.service.js';
-import { actingStaff, UsersService } from './users.service.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { UsersService } from './users.service.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
 
-@ApiTags('auth')
-@ServedOn('staff')
-@Controller('v1/auth')
+@StaffController('auth', 'v1/auth')
 export class AuthController {
   constructor(
     private readonly login: Login,
-    private readonly sessions: SessionsService,
     private readonly users: UsersService,
-    private readonly audit: AuditLog,
-    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   /** Staff login: username, password and TOTP code. Staff addresses are audited. */
@@ -80,23 +70,16 @@ export class AuthController {
   @AnyStaff({ duringPasswordChange: true })
   @Delete('sessions/current')
   @HttpCode(204)
-  async logout(@CurrentStaff() me: StaffPrincipal, @StaffIp() ip: string): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      await this.sessions.revoke(m, me.sessionId);
-      await this.audit.append(m, {
-        ...actingStaff(me, ip),
-        action: 'auth.logout',
-        targetType: 'session',
-        targetId: me.sessionId,
-      });
-    });
+  logout(@Actor() by: StaffActor): Promise<void> {
+    return this.users.logout(by);
   }
 
   @ApiOperation({ summary: 'Who am I', description: 'The signed-in staff member.' })
   @ApiOkResponse({ type: MeDto, description: "The session's user." })
   @AnyStaff({ duringPasswordChange: true })
   @Get('me')
-  me(@CurrentStaff() me: StaffPrincipal): MeDto {
+  me(@Actor() by: StaffActor): MeDto {
+    const me = by.staff;
     return {
       user: { id: me.analystId, username: me.username, role: me.role },
       mustChangePassword: me.mustChangePassword,
@@ -134,11 +117,7 @@ export class AuthController {
   @AnyStaff({ duringPasswordChange: true })
   @Post('password')
   @HttpCode(204)
-  async changePassword(
-    @CurrentStaff() me: StaffPrincipal,
-    @Body() body: ChangePasswordDto,
-    @StaffIp() ip: string,
-  ): Promise<void> {
-    await this.users.changePassword(me, body.currentPassword, body.newPassword, ip);
+  async changePassword(@Actor() by: StaffActor, @Body() body: ChangePasswordDto): Promise<void> {
+    await this.users.changePassword(by, body.currentPassword, body.newPassword);
   }
 }

@@ -3,9 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation.js';
-import { AuditLog, type AuditActor } from '../audit/audit-log.js';
+import { AuditLog, type Actor } from '../audit/audit-log.js';
+import type { StaffActor } from '../common/auth/actor.js';
 import { AppError } from '../common/app-error.js';
-import type { StaffPrincipal, StaffRole } from '../common/auth/roles.js';
+import type { StaffRole } from '../common/auth/roles.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { Analyst } from './analyst.entity.js';
 import { hashPassword, oneTimePassword, passwordProblems, verifyPassword } from './passwords.js';
@@ -46,7 +47,7 @@ export function approvalExpiresAt(requestedAt: Date | null): Date | null {
  */
 function roleGrant(
   role: StaffRole,
-  by: ActingStaff,
+  by: Actor,
 ): Pick<Analyst, 'roleRequestedBy' | 'roleRequestedAt' | 'roleApprovedBy' | 'roleApprovedAt'> {
   const now = new Date();
   const pending = by.actor !== null && ROLES_NEEDING_APPROVAL.includes(role);
@@ -64,18 +65,6 @@ export interface Credentials {
   oneTimePassword: string;
   /** otpauth:// URI with the TOTP secret; shown once. */
   totpUri: string;
-}
-
-export interface ActingStaff {
-  actor: AuditActor | null;
-  ip: string | null;
-}
-
-export function actingStaff(principal: StaffPrincipal, ip: string): ActingStaff {
-  return {
-    actor: { id: principal.analystId, username: principal.username, role: principal.role },
-    ip,
-  };
 }
 
 /** Staff accounts: used by the admin API and by `tipctl users` on the server host. */
@@ -117,7 +106,7 @@ export class UsersService {
     return analyst;
   }
 
-  async create(username: string, role: StaffRole, by: ActingStaff): Promise<Credentials> {
+  async create(username: string, role: StaffRole, by: Actor): Promise<Credentials> {
     const name = username.trim().toLowerCase();
     if (!USERNAME_PATTERN.test(name)) {
       throw new AppError('validation_failed', 400, 'The request body is invalid.', [
@@ -160,56 +149,77 @@ export class UsersService {
     return { analyst, oneTimePassword: password, totpUri: totpUri(secret, name) };
   }
 
-  async setDisabled(id: string, disabled: boolean, by: ActingStaff): Promise<Analyst> {
-    if (disabled && by.actor?.id === id) {
+  /**
+   * An admin's change to an account (`PATCH /v1/admin/users/{id}`): the role
+   * first, then enabled or disabled, in one transaction; the account after it.
+   */
+  async update(
+    id: string,
+    change: { role?: StaffRole; disabled?: boolean },
+    by: Actor,
+  ): Promise<Analyst> {
+    if (change.role !== undefined && by.actor?.id === id)
+      throw new AppError('conflict', 409, 'You cannot change your own role.');
+    if (change.disabled === true && by.actor?.id === id) {
       throw new AppError('conflict', 409, 'You cannot disable your own account.');
     }
     return this.dataSource.transaction(async (m) => {
-      const analyst = await this.mustFind(m, id);
-      if ((analyst.disabledAt !== null) === disabled) return analyst;
-      analyst.disabledAt = disabled ? new Date() : null;
-      analyst.updatedAt = new Date();
-      await m.update(
-        Analyst,
-        { id },
-        { disabledAt: analyst.disabledAt, updatedAt: analyst.updatedAt },
-      );
-      // Disabling ends every live session at once.
-      if (disabled) await this.sessions.revokeAll(m, id);
-      await this.audit.append(m, {
-        ...by,
-        action: disabled ? 'user.disabled' : 'user.enabled',
-        targetType: 'analyst',
-        targetId: id,
-        details: { username: analyst.username },
-      });
+      if (change.role !== undefined) await this.changeRole(m, id, change.role, by);
+      if (change.disabled !== undefined) await this.setDisabled(m, id, change.disabled, by);
+      const analyst = await m.findOneBy(Analyst, { id });
+      if (!analyst) throw new AppError('not_found', 404, 'No such user.');
       return analyst;
     });
   }
 
-  async changeRole(id: string, role: StaffRole, by: ActingStaff): Promise<Analyst> {
-    if (by.actor?.id === id)
-      throw new AppError('conflict', 409, 'You cannot change your own role.');
-    return this.dataSource.transaction(async (m) => {
-      const analyst = await this.mustFind(m, id);
-      if (analyst.role === role) return analyst;
-      const from = analyst.role;
-      const grant = roleGrant(role, by);
-      Object.assign(analyst, grant, { role, updatedAt: new Date() });
-      await m.update(Analyst, { id }, { role, ...grant, updatedAt: analyst.updatedAt });
-      await this.audit.append(m, {
-        ...by,
-        action: 'user.role_changed',
-        targetType: 'analyst',
-        targetId: id,
-        details: {
-          username: analyst.username,
-          from,
-          to: role,
-          pendingApproval: grant.roleApprovedAt === null,
-        },
-      });
-      return analyst;
+  private async setDisabled(
+    m: EntityManager,
+    id: string,
+    disabled: boolean,
+    by: Actor,
+  ): Promise<void> {
+    const analyst = await this.mustFind(m, id);
+    if ((analyst.disabledAt !== null) === disabled) return;
+    analyst.disabledAt = disabled ? new Date() : null;
+    analyst.updatedAt = new Date();
+    await m.update(
+      Analyst,
+      { id },
+      { disabledAt: analyst.disabledAt, updatedAt: analyst.updatedAt },
+    );
+    // Disabling ends every live session at once.
+    if (disabled) await this.sessions.revokeAll(m, id);
+    await this.audit.append(m, {
+      ...by,
+      action: disabled ? 'user.disabled' : 'user.enabled',
+      targetType: 'analyst',
+      targetId: id,
+      details: { username: analyst.username },
+    });
+  }
+
+  private async changeRole(
+    m: EntityManager,
+    id: string,
+    role: StaffRole,
+    by: Actor,
+  ): Promise<void> {
+    const analyst = await this.mustFind(m, id);
+    if (analyst.role === role) return;
+    const from = analyst.role;
+    const grant = roleGrant(role, by);
+    await m.update(Analyst, { id }, { role, ...grant, updatedAt: new Date() });
+    await this.audit.append(m, {
+      ...by,
+      action: 'user.role_changed',
+      targetType: 'analyst',
+      targetId: id,
+      details: {
+        username: analyst.username,
+        from,
+        to: role,
+        pendingApproval: grant.roleApprovedAt === null,
+      },
     });
   }
 
@@ -225,7 +235,7 @@ export class UsersService {
    * The second person: a lead or an admin who is neither the one who asked
    * nor the one who gets the role approves a pending content role.
    */
-  async approveRole(id: string, by: ActingStaff): Promise<Analyst> {
+  async approveRole(id: string, by: Actor): Promise<Analyst> {
     const approver = by.actor;
     return this.dataSource.transaction(async (m) => {
       const analyst = await this.mustFind(m, id);
@@ -276,7 +286,7 @@ export class UsersService {
   }
 
   /** New TOTP secret (a lost phone); ends the user's sessions. Returns the new otpauth URI. */
-  async resetTotp(id: string, by: ActingStaff): Promise<{ analyst: Analyst; totpUri: string }> {
+  async resetTotp(id: string, by: Actor): Promise<{ analyst: Analyst; totpUri: string }> {
     const secret = newTotpSecret();
     return this.dataSource.transaction(async (m) => {
       const analyst = await this.mustFind(m, id);
@@ -302,11 +312,11 @@ export class UsersService {
 
   /** The user's own password change; other sessions end. */
   async changePassword(
-    principal: StaffPrincipal,
+    by: StaffActor,
     currentPassword: string,
     newPassword: string,
-    ip: string,
   ): Promise<void> {
+    const principal = by.staff;
     const analyst = await this.dataSource
       .getRepository(Analyst)
       .findOneByOrFail({ id: principal.analystId });
@@ -334,10 +344,25 @@ export class UsersService {
       );
       await this.sessions.revokeAll(m, analyst.id, principal.sessionId);
       await this.audit.append(m, {
-        ...actingStaff(principal, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'auth.password_changed',
         targetType: 'analyst',
         targetId: analyst.id,
+      });
+    });
+  }
+
+  /** Ends the caller's own session, audited. */
+  async logout(by: StaffActor): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await this.sessions.revoke(m, by.staff.sessionId);
+      await this.audit.append(m, {
+        actor: by.actor,
+        ip: by.ip,
+        action: 'auth.logout',
+        targetType: 'session',
+        targetId: by.staff.sessionId,
       });
     });
   }

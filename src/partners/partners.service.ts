@@ -3,17 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { IsNull, type DataSource } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation.js';
-import { AuditLog, type AuditActor } from '../audit/audit-log.js';
+import { AuditLog, type Actor } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import type { PartnerPrincipal } from '../common/auth/roles.js';
 import { KeyError, parseSigningKey, type RecipientKey } from '../crypto/openpgp.js';
 import { generateApiKey, parseApiKey, secretMatches, type ApiKeyScope } from './api-keys.js';
 import { ApiKey, Partner, PartnerSigningKey } from './partner.entity.js';
-
-export interface ByStaff {
-  actor: AuditActor | null;
-  ip: string | null;
-}
 
 export interface PartnerSettings {
   name?: string;
@@ -45,7 +40,7 @@ export class PartnersService {
     return partner;
   }
 
-  async create(settings: PartnerSettings & { name: string }, by: ByStaff): Promise<Partner> {
+  async create(settings: PartnerSettings & { name: string }, by: Actor): Promise<Partner> {
     const partner: Partner = {
       id: uuidv7(),
       name: settings.name.trim(),
@@ -75,7 +70,7 @@ export class PartnersService {
     return partner;
   }
 
-  async update(id: string, settings: PartnerSettings, by: ByStaff): Promise<Partner> {
+  async update(id: string, settings: PartnerSettings, by: Actor): Promise<Partner> {
     return this.dataSource.transaction(async (m) => {
       const partner = await m.findOne(Partner, {
         where: { id },
@@ -118,7 +113,7 @@ export class PartnersService {
   async createKey(
     partnerId: string,
     options: { label?: string; scopes: ApiKeyScope[]; expiresAt?: Date },
-    by: ByStaff,
+    by: Actor,
   ): Promise<{ key: ApiKey; token: string }> {
     await this.get(partnerId);
     if (options.expiresAt && options.expiresAt.getTime() <= Date.now()) {
@@ -151,7 +146,7 @@ export class PartnersService {
     return { key, token: generated.token };
   }
 
-  async revokeKey(partnerId: string, keyId: string, by: ByStaff): Promise<void> {
+  async revokeKey(partnerId: string, keyId: string, by: Actor): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const result = await m
         .createQueryBuilder()
@@ -220,7 +215,7 @@ export class PartnersService {
       .find({ where: { partnerId }, order: { addedAt: 'ASC' } });
   }
 
-  async addSigningKey(partnerId: string, armored: string, by: ByStaff): Promise<RecipientKey> {
+  async addSigningKey(partnerId: string, armored: string, by: Actor): Promise<RecipientKey> {
     await this.get(partnerId);
     let key: RecipientKey;
     try {
@@ -258,7 +253,7 @@ export class PartnersService {
     return key;
   }
 
-  async retireSigningKey(partnerId: string, fingerprint: string, by: ByStaff): Promise<void> {
+  async retireSigningKey(partnerId: string, fingerprint: string, by: Actor): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const result = await m
         .createQueryBuilder()

@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.js';
-import { actingStaff } from '../auth/users.service.js';
 import { AppError } from '../common/app-error.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import type { SecretBox } from '../crypto/secret-box.js';
@@ -64,11 +63,7 @@ export class WebhookEndpoints {
     return mapWebhook(e, count);
   }
 
-  async create(
-    input: CreateWebhookDto,
-    me: StaffPrincipal,
-    ip: string,
-  ): Promise<WebhookWithSecretDto> {
+  async create(input: CreateWebhookDto, by: StaffActor): Promise<WebhookWithSecretDto> {
     await this.checkUrl(input.url);
     const id = uuidv7();
     const secret = newWebhookSecret();
@@ -84,7 +79,8 @@ export class WebhookEndpoints {
         enabled: input.enabled ?? true,
       });
       await this.audit.append(m, {
-        ...actingStaff(me, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'webhook.created',
         targetType: 'webhook',
         targetId: id,
@@ -107,8 +103,7 @@ export class WebhookEndpoints {
   async update(
     id: string,
     input: UpdateWebhookDto,
-    me: StaffPrincipal,
-    ip: string,
+    by: StaffActor,
   ): Promise<WebhookDto | WebhookWithSecretDto> {
     if (input.url !== undefined) await this.checkUrl(input.url);
     let secret: string | undefined;
@@ -150,7 +145,8 @@ export class WebhookEndpoints {
         enabled: input.enabled ?? current.enabled,
       });
       await this.audit.append(m, {
-        ...actingStaff(me, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'webhook.updated',
         targetType: 'webhook',
         targetId: id,
@@ -175,12 +171,7 @@ export class WebhookEndpoints {
     return (await this.repository.listDeliveries(id, limit)).map(mapDelivery);
   }
 
-  async resend(
-    id: string,
-    deliveryId: string,
-    me: StaffPrincipal,
-    ip: string,
-  ): Promise<WebhookDeliveryDto> {
+  async resend(id: string, deliveryId: string, by: StaffActor): Promise<WebhookDeliveryDto> {
     const copy = await this.dataSource.transaction(async (m) => {
       const rows = await m.query<Array<{ id: string }>>(
         'SELECT id FROM webhook_delivery WHERE id = $1 AND endpoint_id = $2',
@@ -188,7 +179,8 @@ export class WebhookEndpoints {
       );
       if (rows.length === 0) throw new AppError('not_found', 404, 'No such delivery.');
       await this.audit.append(m, {
-        ...actingStaff(me, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'webhook.resent',
         targetType: 'webhook',
         targetId: id,
@@ -202,13 +194,14 @@ export class WebhookEndpoints {
     return mapDelivery(copy);
   }
 
-  async ping(id: string, me: StaffPrincipal, ip: string): Promise<void> {
+  async ping(id: string, by: StaffActor): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       const endpoint = await this.repository.findEndpoint(id, m);
       if (!endpoint) throw noEndpoint();
       await this.events.ping(m, id);
       await this.audit.append(m, {
-        ...actingStaff(me, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'webhook.tested',
         targetType: 'webhook',
         targetId: id,

@@ -1,14 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Patch,
-  Post,
-  Query,
-} from '@nestjs/common';
+import { Body, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
@@ -16,11 +6,9 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiTags,
 } from '@nestjs/swagger';
-import { AppError } from '../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../common/auth/roles.js';
+import type { StaffActor } from '../common/auth/actor.js';
+import { Actor, Roles } from '../common/auth/access.decorators.js';
 import { EX } from '../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -39,14 +27,8 @@ import {
   WebhookUpdatedDto,
   WebhookWithSecretDto,
 } from './webhooks.dto.js';
-import { ServedOn } from '../common/listeners/served-on.decorator.js';
-
-const endpointId = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such webhook endpoint.'),
-});
-const deliveryId = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such delivery.'),
-});
+import { StaffController } from '../common/staff-controller.decorator.js';
+import { UuidParam } from '../common/uuid-param.decorator.js';
 
 const EndpointIdParam = (): MethodDecorator =>
   ApiParam({ name: 'id', format: 'uuid', description: "The endpoint's id.", example: EX.uuid });
@@ -61,9 +43,7 @@ const NO_SUCH_ENDPOINT: ErrorResponseSpec = {
  * Webhook endpoints (admins). Events carry triage metadata only and are
  * signed in the Standard Webhooks format.
  */
-@ApiTags('admin-webhooks')
-@ServedOn('staff')
-@Controller('v1/admin/webhooks')
+@StaffController('admin-webhooks', 'v1/admin/webhooks')
 export class AdminWebhooksController {
   constructor(private readonly endpoints: WebhookEndpoints) {}
 
@@ -100,12 +80,8 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Post()
   @HttpCode(201)
-  create(
-    @Body() body: CreateWebhookDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
-  ): Promise<WebhookWithSecretDto> {
-    return this.endpoints.create(body, me, ip);
+  create(@Body() body: CreateWebhookDto, @Actor() by: StaffActor): Promise<WebhookWithSecretDto> {
+    return this.endpoints.create(body, by);
   }
 
   @ApiOperation({ summary: 'List webhook endpoints', description: 'Without secrets.' })
@@ -133,12 +109,11 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Patch(':id')
   update(
-    @Param('id', endpointId) id: string,
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
     @Body() body: UpdateWebhookDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<WebhookUpdatedDto> {
-    return this.endpoints.update(id, body, me, ip);
+    return this.endpoints.update(id, body, by);
   }
 
   @ApiOperation({
@@ -151,7 +126,7 @@ export class AdminWebhooksController {
   @Roles('admin')
   @Get(':id/deliveries')
   async deliveries(
-    @Param('id', endpointId) id: string,
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
     @Query() query: DeliveryQueryDto,
   ): Promise<WebhookDeliveryListDto> {
     return { deliveries: await this.endpoints.deliveries(id, query.limit ?? 50) };
@@ -179,12 +154,11 @@ export class AdminWebhooksController {
   @Post(':id/deliveries/:deliveryId/resend')
   @HttpCode(202)
   resend(
-    @Param('id', endpointId) id: string,
-    @Param('deliveryId', deliveryId) delivery: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
+    @UuidParam('deliveryId', 'No such delivery.') delivery: string,
+    @Actor() by: StaffActor,
   ): Promise<WebhookDeliveryDto> {
-    return this.endpoints.resend(id, delivery, me, ip);
+    return this.endpoints.resend(id, delivery, by);
   }
 
   @ApiOperation({ summary: 'Send a test.ping', description: 'To this endpoint only. Audited.' })
@@ -195,10 +169,9 @@ export class AdminWebhooksController {
   @Post(':id/test')
   @HttpCode(204)
   async test(
-    @Param('id', endpointId) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @UuidParam('id', 'No such webhook endpoint.') id: string,
+    @Actor() by: StaffActor,
   ): Promise<void> {
-    await this.endpoints.ping(id, me, ip);
+    await this.endpoints.ping(id, by);
   }
 }

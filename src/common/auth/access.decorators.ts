@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { staffActor, type StaffActor } from './actor.js';
 import {
   ApiErrorResponses,
   PARTNER_RATE_LIMIT_HEADERS,
@@ -160,16 +161,17 @@ export const CurrentPartner = createParamDecorator(
   },
 );
 
-/** The signed-in staff member; only on routes that declare staff access. */
-export const CurrentStaff = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): StaffPrincipal => {
-    const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-    if (!principal) throw new Error('CurrentStaff used on a route without staff access');
-    return principal;
-  },
-);
+/**
+ * Who acts on a staff route: the signed-in staff member and their address, as
+ * the audit trail records them. Only on routes that declare staff access.
+ */
+export const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffActor => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.principal) throw new Error('Actor used on a route without staff access');
+  return staffActor(request.principal, request.ip);
+});
 
-/** The caller's address, for the audit trail of staff actions. Never use on public routes. */
+/** The caller's address, for the login throttle and its audit events. */
 export const StaffIp = createParamDecorator(
   (_: unknown, ctx: ExecutionContext): string => ctx.switchToHttp().getRequest<FastifyRequest>().ip,
 );

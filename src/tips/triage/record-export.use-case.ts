@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '../../audit/audit-log.js';
-import { actingStaff } from '../../auth/users.service.js';
 import { AppError } from '../../common/app-error.js';
-import type { StaffPrincipal } from '../../common/auth/roles.js';
+import type { StaffActor } from '../../common/auth/actor.js';
 import { TipsRepository } from '../tips.repository.js';
 import {
   PUSH_TARGETS,
@@ -25,8 +24,7 @@ export class RecordTipExport {
   async execute(
     id: string,
     input: RecordTipExportDto,
-    me: StaffPrincipal,
-    ip: string,
+    by: StaffActor,
   ): Promise<TipExportRecordDto> {
     const tip = await this.tips.findForTriage(id);
     if (!tip) throw new AppError('not_found', 404, 'No such tip.');
@@ -39,7 +37,8 @@ export class RecordTipExport {
     }
     const recordedAt = new Date();
     await this.audit.record({
-      ...actingStaff(me, ip),
+      actor: by.actor,
+      ip: by.ip,
       action: 'tip.exported',
       targetType: 'tip',
       targetId: id,

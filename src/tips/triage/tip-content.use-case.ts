@@ -3,9 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.js';
-import { actingStaff } from '../../auth/users.service.js';
 import { AppError } from '../../common/app-error.js';
-import type { StaffPrincipal } from '../../common/auth/roles.js';
+import type { StaffActor } from '../../common/auth/actor.js';
 import { canonicalJson } from '../../common/canonical-json.js';
 import { armorMessage } from '../../crypto/openpgp.js';
 import { PayloadEncryptor } from '../../intake-keys/payload-encryptor.js';
@@ -37,11 +36,12 @@ export class TipContent {
     private readonly audit: AuditLog,
   ) {}
 
-  async payload(id: string, me: StaffPrincipal, ip: string): Promise<PayloadDto> {
+  async payload(id: string, by: StaffActor): Promise<PayloadDto> {
     const tip = await this.tips.findPayload(id);
     if (!tip) throw noTip();
     await this.audit.record({
-      ...actingStaff(me, ip),
+      actor: by.actor,
+      ip: by.ip,
       action: 'tip.payload_read',
       targetType: 'tip',
       targetId: id,
@@ -55,11 +55,12 @@ export class TipContent {
     };
   }
 
-  async listNotes(id: string, me: StaffPrincipal, ip: string): Promise<NoteDto[]> {
+  async listNotes(id: string, by: StaffActor): Promise<NoteDto[]> {
     if (!(await this.tips.exists(id))) throw noTip();
     const rows = await this.notes.listForTip(id, true);
     await this.audit.record({
-      ...actingStaff(me, ip),
+      actor: by.actor,
+      ip: by.ip,
       action: 'tip.notes_read',
       targetType: 'tip',
       targetId: id,
@@ -74,7 +75,7 @@ export class TipContent {
     }));
   }
 
-  async addNote(id: string, body: string, me: StaffPrincipal, ip: string): Promise<NoteRefDto> {
+  async addNote(id: string, body: string, by: StaffActor): Promise<NoteRefDto> {
     const tip = await this.tips.findForTriage(id);
     if (!tip) throw noTip();
     const noteId = uuidv7();
@@ -86,7 +87,7 @@ export class TipContent {
           noteId,
           tipId: id,
           reference: tip.reference,
-          author: me.username,
+          author: by.staff.username,
           createdAt: createdAt.toISOString(),
           body,
         }),
@@ -97,13 +98,14 @@ export class TipContent {
       await this.notes.insert(m, {
         id: noteId,
         tipId: id,
-        authorId: me.analystId,
+        authorId: by.staff.analystId,
         createdAt,
         body: Buffer.from(ciphertext),
         keyFingerprints: fingerprints,
       });
       await this.audit.append(m, {
-        ...actingStaff(me, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'tip.note_added',
         targetType: 'tip',
         targetId: id,
@@ -112,7 +114,7 @@ export class TipContent {
     });
     return {
       id: noteId,
-      author: { id: me.analystId, username: me.username },
+      author: { id: by.staff.analystId, username: by.staff.username },
       createdAt: createdAt.toISOString(),
     };
   }
@@ -121,7 +123,7 @@ export class TipContent {
    * A reply to the submitter: sealed (HPKE) to the tip's reply key, which only
    * the receipt unwraps, and encrypted to the intake keys for the analysts.
    */
-  async reply(id: string, body: string, me: StaffPrincipal, ip: string): Promise<MessageDto> {
+  async reply(id: string, body: string, by: StaffActor): Promise<MessageDto> {
     const rows = await this.dataSource.query<
       Array<{ reference: string; allow_replies: boolean; submitter_public_key: Buffer | null }>
     >('SELECT reference, allow_replies, submitter_public_key FROM tip WHERE id = $1', [id]);
@@ -140,7 +142,7 @@ export class TipContent {
           tipId: id,
           reference: tip.reference,
           from: 'analyst',
-          author: me.username,
+          author: by.staff.username,
           at: createdAt.toISOString(),
           body,
         }),
@@ -156,7 +158,7 @@ export class TipContent {
         id: messageId,
         tipId: id,
         direction: 'analyst',
-        authorId: me.analystId,
+        authorId: by.staff.analystId,
         createdAt,
         body: Buffer.from(ciphertext),
         keyFingerprints: fingerprints,
@@ -164,7 +166,8 @@ export class TipContent {
         attachmentCount: 0,
       });
       await this.audit.append(m, {
-        ...actingStaff(me, ip),
+        actor: by.actor,
+        ip: by.ip,
         action: 'tip.reply_sent',
         targetType: 'tip',
         targetId: id,
@@ -174,7 +177,7 @@ export class TipContent {
     return {
       id: messageId,
       direction: 'analyst',
-      author: { id: me.analystId, username: me.username },
+      author: { id: by.staff.analystId, username: by.staff.username },
       createdAt: createdAt.toISOString(),
       attachmentCount: 0,
       keyFingerprints: fingerprints,
@@ -183,11 +186,12 @@ export class TipContent {
   }
 
   /** The whole conversation as ciphertext for the analysts' keys. Audited. */
-  async listMessages(id: string, me: StaffPrincipal, ip: string): Promise<MessageDto[]> {
+  async listMessages(id: string, by: StaffActor): Promise<MessageDto[]> {
     if (!(await this.tips.exists(id))) throw noTip();
     const rows = await this.messages.listForTip(id, 'analyst');
     await this.audit.record({
-      ...actingStaff(me, ip),
+      actor: by.actor,
+      ip: by.ip,
       action: 'tip.messages_read',
       targetType: 'tip',
       targetId: id,
@@ -208,13 +212,13 @@ export class TipContent {
   async attachment(
     id: string,
     n: number,
-    me: StaffPrincipal,
-    ip: string,
+    by: StaffActor,
   ): Promise<{ stream: Readable; bytes: string }> {
     const attachment = await this.messages.findAttachment(id, n);
     if (!attachment) throw new AppError('not_found', 404, 'No such attachment.');
     await this.audit.record({
-      ...actingStaff(me, ip),
+      actor: by.actor,
+      ip: by.ip,
       action: 'tip.attachment_read',
       targetType: 'tip',
       targetId: id,

@@ -1,25 +1,17 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AppError } from '../../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../../common/auth/roles.js';
+import { Body, HttpCode, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import type { StaffActor } from '../../common/auth/actor.js';
+import { Actor, Roles } from '../../common/auth/access.decorators.js';
 import { EX } from '../../common/openapi/examples.js';
 import { ApiErrorResponses, JSON_BODY_ERRORS } from '../../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../../common/openapi/request-bodies.js';
 import { RecordTipExport } from './record-export.use-case.js';
 import { RecordTipExportDto, TipExportRecordDto } from './tip-export.dto.js';
-import { ServedOn } from '../../common/listeners/served-on.decorator.js';
+import { StaffController } from '../../common/staff-controller.decorator.js';
+import { UuidParam } from '../../common/uuid-param.decorator.js';
 
 /** A malformed id is simply not found, as on every tip route. */
-function tipIdPipe(): ParseUUIDPipe {
-  return new ParseUUIDPipe({
-    exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
-  });
-}
-
-@ApiTags('triage')
-@ServedOn('staff')
-@Controller('v1/triage/tips')
+@StaffController('triage', 'v1/triage/tips')
 export class TipExportsController {
   constructor(private readonly recordExport: RecordTipExport) {}
 
@@ -73,11 +65,10 @@ export class TipExportsController {
   @Post(':id/exports')
   @HttpCode(201)
   record(
-    @Param('id', tipIdPipe()) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Body() body: RecordTipExportDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<TipExportRecordDto> {
-    return this.recordExport.execute(id, body, me, ip);
+    return this.recordExport.execute(id, body, by);
   }
 }

@@ -1,28 +1,20 @@
 import {
   Body,
-  Controller,
   Get,
   HttpCode,
   Param,
   ParseIntPipe,
   type PipeTransform,
-  ParseUUIDPipe,
   Patch,
   Post,
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../common/app-error.js';
-import { CurrentStaff, Roles, StaffIp } from '../../common/auth/access.decorators.js';
-import type { StaffPrincipal } from '../../common/auth/roles.js';
+import type { StaffActor } from '../../common/auth/actor.js';
+import { Actor, Roles } from '../../common/auth/access.decorators.js';
 import { EX } from '../../common/openapi/examples.js';
 import {
   ApiErrorResponses,
@@ -49,7 +41,8 @@ import {
   UpdateTipDto,
 } from './triage.dto.js';
 import { UpdateTip } from './update-tip.use-case.js';
-import { ServedOn } from '../../common/listeners/served-on.decorator.js';
+import { StaffController } from '../../common/staff-controller.decorator.js';
+import { UuidParam } from '../../common/uuid-param.decorator.js';
 
 /** An attachment number PostgreSQL's integer can hold; anything else names no attachment. */
 class AttachmentNumberPipe implements PipeTransform<number, number> {
@@ -60,10 +53,6 @@ class AttachmentNumberPipe implements PipeTransform<number, number> {
     return n;
   }
 }
-
-const uuid = new ParseUUIDPipe({
-  exceptionFactory: () => new AppError('not_found', 404, 'No such tip.'),
-});
 
 const TipIdParam = (): MethodDecorator =>
   ApiParam({
@@ -80,9 +69,7 @@ const NO_SUCH_TIP: ErrorResponseSpec = {
 };
 
 /** The analysts' queue. Admins and auditors have no route here. */
-@ApiTags('triage')
-@ServedOn('staff')
-@Controller('v1/triage/tips')
+@StaffController('triage', 'v1/triage/tips')
 export class TriageController {
   constructor(
     private readonly listTips: ListTips,
@@ -111,8 +98,8 @@ export class TriageController {
   })
   @Roles('analyst', 'lead')
   @Get()
-  list(@Query() query: ListTipsQuery, @CurrentStaff() me: StaffPrincipal): Promise<TipListDto> {
-    return this.listTips.execute(query, me);
+  list(@Query() query: ListTipsQuery, @Actor() by: StaffActor): Promise<TipListDto> {
+    return this.listTips.execute(query, by.staff);
   }
 
   @ApiOperation({
@@ -124,7 +111,7 @@ export class TriageController {
   @ApiErrorResponses(NO_SUCH_TIP)
   @Roles('analyst', 'lead')
   @Get(':id')
-  show(@Param('id', uuid) id: string): Promise<TipDetailDto> {
+  show(@UuidParam('id', 'No such tip.') id: string): Promise<TipDetailDto> {
     return this.showTip.execute(id);
   }
 
@@ -182,12 +169,11 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Patch(':id')
   update(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Body() body: UpdateTipDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<TipSummaryDto> {
-    return this.updateTip.execute(id, body, me, ip);
+    return this.updateTip.execute(id, body, by);
   }
 
   /** The armored ciphertext, for decryption on the analyst's machine. Audited. */
@@ -203,11 +189,10 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Get(':id/payload')
   payload(
-    @Param('id', uuid) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @UuidParam('id', 'No such tip.') id: string,
+    @Actor() by: StaffActor,
   ): Promise<PayloadDto> {
-    return this.content.payload(id, me, ip);
+    return this.content.payload(id, by);
   }
 
   @ApiOperation({
@@ -220,11 +205,10 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Get(':id/notes')
   async listNotes(
-    @Param('id', uuid) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @UuidParam('id', 'No such tip.') id: string,
+    @Actor() by: StaffActor,
   ): Promise<NoteListDto> {
-    return { notes: await this.content.listNotes(id, me, ip) };
+    return { notes: await this.content.listNotes(id, by) };
   }
 
   /** An internal note, encrypted on arrival to the intake keys. */
@@ -245,12 +229,11 @@ export class TriageController {
   @Post(':id/notes')
   @HttpCode(201)
   addNote(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Body() body: AddNoteDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<NoteRefDto> {
-    return this.content.addNote(id, body.body, me, ip);
+    return this.content.addNote(id, body.body, by);
   }
 
   /** A reply only the submitter (with the receipt) and the analysts can read. */
@@ -282,12 +265,11 @@ export class TriageController {
   @Post(':id/replies')
   @HttpCode(201)
   reply(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Body() body: ReplyDto,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
   ): Promise<MessageDto> {
-    return this.content.reply(id, body.body, me, ip);
+    return this.content.reply(id, body.body, by);
   }
 
   /** The conversation with the submitter, as ciphertext. Audited. */
@@ -301,11 +283,10 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Get(':id/messages')
   async listMessages(
-    @Param('id', uuid) id: string,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @UuidParam('id', 'No such tip.') id: string,
+    @Actor() by: StaffActor,
   ): Promise<MessageListDto> {
-    return { messages: await this.content.listMessages(id, me, ip) };
+    return { messages: await this.content.listMessages(id, by) };
   }
 
   /** An attachment's OpenPGP ciphertext, streamed. Audited. */
@@ -343,7 +324,7 @@ export class TriageController {
   @Roles('analyst', 'lead')
   @Get(':id/attachments/:n')
   async attachment(
-    @Param('id', uuid) id: string,
+    @UuidParam('id', 'No such tip.') id: string,
     @Param(
       'n',
       new ParseIntPipe({
@@ -352,11 +333,10 @@ export class TriageController {
       new AttachmentNumberPipe(),
     )
     n: number,
-    @CurrentStaff() me: StaffPrincipal,
-    @StaffIp() ip: string,
+    @Actor() by: StaffActor,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { stream, bytes } = await this.content.attachment(id, n, me, ip);
+    const { stream, bytes } = await this.content.attachment(id, n, by);
     await reply
       .header('Content-Type', 'application/pgp-encrypted')
       .header('Content-Length', bytes)

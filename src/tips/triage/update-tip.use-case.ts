@@ -5,9 +5,8 @@ import type { AppConfig } from '../../config/environment.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.js';
-import { actingStaff } from '../../auth/users.service.js';
 import { AppError } from '../../common/app-error.js';
-import type { StaffPrincipal } from '../../common/auth/roles.js';
+import type { StaffActor } from '../../common/auth/actor.js';
 import { TipsRepository, type TriageUpdate } from '../tips.repository.js';
 import { triageChangeEvents } from '../../webhooks/webhook-events.js';
 import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
@@ -35,12 +34,7 @@ export class UpdateTip {
     private readonly metrics: Metrics,
   ) {}
 
-  async execute(
-    id: string,
-    patch: UpdateTipDto,
-    me: StaffPrincipal,
-    ip: string,
-  ): Promise<TipSummaryDto> {
+  async execute(id: string, patch: UpdateTipDto, by: StaffActor): Promise<TipSummaryDto> {
     const updated = await this.dataSource.transaction(async (m) => {
       const tip = await this.tips.findForTriage(id, m, true);
       if (!tip) throw new AppError('not_found', 404, 'No such tip.');
@@ -51,7 +45,7 @@ export class UpdateTip {
           `The tip changed since you read it (now version ${tip.version}); reload and try again.`,
         );
       }
-      const isLead = me.role === 'lead';
+      const isLead = by.staff.role === 'lead';
       const changes: TriageUpdate = {};
       const diff: Record<string, { from: Json; to: Json }> = {};
       const set = <K extends keyof TriageUpdate>(
@@ -85,7 +79,7 @@ export class UpdateTip {
           from: tip.status,
           to: patch.status,
           role: isLead ? 'lead' : 'analyst',
-          actorId: me.analystId,
+          actorId: by.staff.analystId,
           assigneeId: tip.assignee_id,
           duplicateOf,
         });
@@ -117,11 +111,11 @@ export class UpdateTip {
       }
 
       if (patch.assigneeId !== undefined) {
-        const to = patch.assigneeId === 'me' ? me.analystId : patch.assigneeId;
+        const to = patch.assigneeId === 'me' ? by.staff.analystId : patch.assigneeId;
         if (to !== tip.assignee_id) {
           if (!isLead) {
-            const claim = tip.assignee_id === null && to === me.analystId;
-            const release = tip.assignee_id === me.analystId && to === null;
+            const claim = tip.assignee_id === null && to === by.staff.analystId;
+            const release = tip.assignee_id === by.staff.analystId && to === null;
             if (!claim && !release) {
               throw forbidden('Analysts may claim an unassigned tip or release their own.');
             }
@@ -146,7 +140,8 @@ export class UpdateTip {
       if (Object.keys(changes).length > 0) {
         await this.tips.update(m, id, changes);
         await this.audit.append(m, {
-          ...actingStaff(me, ip),
+          actor: by.actor,
+          ip: by.ip,
           action: 'tip.updated',
           targetType: 'tip',
           targetId: id,
