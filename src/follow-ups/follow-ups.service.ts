@@ -149,10 +149,7 @@ export class FollowUps {
         });
         if (attachments.length > 0) {
           await this.staged.adopt(manager, { tipId: tip.id, messageId: id }, attachments);
-          await manager.query(
-            'UPDATE tip SET attachment_count = attachment_count + $2 WHERE id = $1',
-            [tip.id, attachments.length],
-          );
+          await this.messages.countAttachmentsOnTip(manager, tip.id, attachments.length);
         }
         await this.events.record(manager, {
           type: 'follow-up.received',

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.js';
 import { returning } from '../database/returning.js';
+import { TipsRepository } from '../tips/tips.repository.js';
 
 export interface PurgeResult {
   tips: number;
@@ -22,27 +23,14 @@ export class Retention {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly tips: TipsRepository,
   ) {}
 
   async purgeDue(batch = 200): Promise<PurgeResult> {
     let tips = 0;
     for (;;) {
       const purged = await this.dataSource.transaction(async (m) => {
-        // SKIP LOCKED: concurrent runs (several instances) never take the same tips.
-        const rows = await returning<{
-          id: string;
-          reference: string;
-          channel: string;
-          category: string;
-        }>(
-          m,
-          `DELETE FROM tip WHERE id IN (
-             SELECT id FROM tip
-              WHERE purge_after IS NOT NULL AND purge_after <= now() AND NOT legal_hold
-              ORDER BY purge_after LIMIT $1 FOR UPDATE SKIP LOCKED)
-           RETURNING id, reference, channel, category`,
-          [batch],
-        );
+        const rows = await this.tips.deleteDueForPurge(m, batch);
         for (const row of rows) {
           await this.audit.append(m, {
             actor: null,

@@ -101,4 +101,12 @@ export class MessagesRepository {
       })(),
     );
   }
+
+  /** Adds a message's adopted attachments to its tip's count, in the message's transaction. */
+  async countAttachmentsOnTip(manager: EntityManager, tipId: string, added: number): Promise<void> {
+    await manager.query('UPDATE tip SET attachment_count = attachment_count + $2 WHERE id = $1', [
+      tipId,
+      added,
+    ]);
+  }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { ReadDatabase } from '../database/read-database.js';
+import { returning } from '../database/returning.js';
 import { Tip } from './tip.entity.js';
 import { TRIAGE_COLUMNS, TRIAGE_FROM, type TriageRow } from './triage-row.js';
 
@@ -198,5 +199,24 @@ export class TipsRepository {
   async findPayloadByReference(reference: string): Promise<Buffer | null> {
     const row = await this.tips.findOne({ select: { payload: true }, where: { reference } });
     return row?.payload ?? null;
+  }
+
+  /**
+   * Deletes up to `batch` tips past purge_after (never under legal hold), oldest
+   * first; SKIP LOCKED so concurrent runs (several instances) never take the same tips.
+   */
+  async deleteDueForPurge(
+    manager: EntityManager,
+    batch: number,
+  ): Promise<Array<{ id: string; reference: string; channel: string; category: string }>> {
+    return returning<{ id: string; reference: string; channel: string; category: string }>(
+      manager,
+      `DELETE FROM tip WHERE id IN (
+         SELECT id FROM tip
+          WHERE purge_after IS NOT NULL AND purge_after <= now() AND NOT legal_hold
+          ORDER BY purge_after LIMIT $1 FOR UPDATE SKIP LOCKED)
+       RETURNING id, reference, channel, category`,
+      [batch],
+    );
   }
 }
