@@ -14,7 +14,12 @@ import { bearer, codeFor, staffLogin, STRONG_PASSWORD, type StaffLogin } from '.
 
 const CANARY = 'CANARY-followup-e4';
 
-async function counts(): Promise<Record<string, number>> {
+async function counts(): Promise<{
+  tips: number;
+  attachments: number;
+  chunks: number;
+  messages: number;
+}> {
   return withClient(async (c) => {
     const r = await c.query<{
       tips: string;
@@ -379,7 +384,9 @@ describe('follow-ups: receipts, replies, messages, attachments', () => {
       // clean-up: otherwise "nothing left" would hold whether or not it cleans up.
       req.write(randomBytes(1536 * 1024), () => {
         until('staged chunks of the upload', counts, (n) => n.chunks > before.chunks, 10_000)
-          .then(() => req.destroy())
+          .then(() => {
+            req.destroy();
+          })
           .then(resolve, (err: Error) => {
             req.destroy();
             reject(err);
