@@ -3,7 +3,7 @@ import { ChainVerifier, chainHash, GENESIS_HASH, type ChainRow } from './audit-l
 /** A chain of `n` events, each linked to the one before it, as `append` writes them. */
 function chain(n: number): ChainRow[] {
   const rows: ChainRow[] = [];
-  let prev = GENESIS_HASH;
+  let prev: Buffer = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const fields = {
       occurredAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
