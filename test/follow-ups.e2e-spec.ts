@@ -8,12 +8,18 @@ import { decryptMessage } from '../src/crypto/openpgp.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { dumpDatabase, leakForms, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
+import { until } from './support/poll.js';
 import { tipctl } from './support/processes.js';
 import { bearer, codeFor, staffLogin, STRONG_PASSWORD, type StaffLogin } from './support/staff.js';
 
 const CANARY = 'CANARY-followup-e4';
 
-async function counts(): Promise<Record<string, number>> {
+async function counts(): Promise<{
+  tips: number;
+  attachments: number;
+  chunks: number;
+  messages: number;
+}> {
   return withClient(async (c) => {
     const r = await c.query<{
       tips: string;
@@ -31,6 +37,18 @@ async function counts(): Promise<Record<string, number>> {
       chunks: +row.chunks,
       messages: +row.messages,
     };
+  });
+}
+
+/** Sessions of the service (application_name tipline) on this database that sit in a transaction. */
+async function idleInTransaction(): Promise<number> {
+  return withClient(async (c) => {
+    const r = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'tipline'
+          AND state LIKE 'idle in transaction%'`,
+    );
+    return r.rows[0]!.n;
   });
 }
 
@@ -341,7 +359,7 @@ describe('follow-ups: receipts, replies, messages, attachments', () => {
     await t.app.listen(0, '127.0.0.1').catch(() => undefined);
     const address = t.app.getHttpServer().address() as { port: number };
     const boundary = 'tiplineboundary';
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
       const req = httpRequest({
         host: '127.0.0.1',
         port: address.port,
@@ -352,7 +370,7 @@ describe('follow-ups: receipts, replies, messages, attachments', () => {
           'content-length': String(10 * 1024 * 1024),
         },
       });
-      req.on('error', () => resolve());
+      req.on('error', () => undefined);
       req.write(
         `--${boundary}\r\nContent-Disposition: form-data; name="tip"\r\n\r\n` +
           JSON.stringify({
@@ -362,31 +380,30 @@ describe('follow-ups: receipts, replies, messages, attachments', () => {
           }) +
           `\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="half.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
       );
+      // Only once the server has staged part of the file does the disconnect test its
+      // clean-up: otherwise "nothing left" would hold whether or not it cleans up.
       req.write(randomBytes(1536 * 1024), () => {
-        setTimeout(() => {
-          req.destroy();
-          resolve();
-        }, 200);
+        until('staged chunks of the upload', counts, (n) => n.chunks > before.chunks, 10_000)
+          .then(() => {
+            req.destroy();
+          })
+          .then(resolve, (err: Error) => {
+            req.destroy();
+            reject(err);
+          });
       });
     });
-    // The server notices the disconnect and removes the staged chunks at once (asynchronously):
-    // poll, with a deadline, until nothing of the upload is left.
-    const deadline = Date.now() + 5000;
-    let now = await counts();
-    while (JSON.stringify(now) !== JSON.stringify(before) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      now = await counts();
-    }
-    expect(now).toEqual(before);
-    const idle = await withClient(
-      async (c) =>
-        (
-          await c.query<{ n: string }>(
-            `SELECT count(*) AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND datname = current_database()`,
-          )
-        ).rows[0]!.n,
-    );
-    expect(idle).toBe('0');
+    // The server notices the disconnect and removes the staged chunks at once (asynchronously).
+    expect(
+      await until(
+        'the staged upload to be removed',
+        counts,
+        (n) => JSON.stringify(n) === JSON.stringify(before),
+        5000,
+      ),
+    ).toEqual(before);
+    // No session of the service is left inside a transaction by the broken request.
+    expect(await idleInTransaction()).toBe(0);
     await request(t.server).get('/health/ready').expect(200);
   });
 

@@ -5,6 +5,7 @@ import { RetentionJobs } from '../src/retention/retention.jobs.js';
 import { UploadSlots } from '../src/tips/attachments/upload-slots.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { withClient } from './support/database.js';
+import { until } from './support/poll.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 
 const BOUNDARY = 'hostileboundary';
@@ -54,22 +55,6 @@ function rawClient(port: number): Promise<RawClient> {
     );
     socket.once('error', reject);
   });
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T> | T,
-  ok: (v: T) => boolean,
-  ms: number,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (ok(v)) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function stagedRows(): Promise<number> {

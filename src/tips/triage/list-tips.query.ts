@@ -5,7 +5,7 @@ import { TipsRepository } from '../tips.repository.js';
 import { mapTipSummary, priorityValue } from './tip-mappers.js';
 import type { ListTipsQuery, TipListDto, TipSort } from './triage.dto.js';
 
-interface Cursor {
+export interface Cursor {
   s: TipSort;
   r: string;
   i: string;
@@ -18,7 +18,7 @@ const ORDER: Record<TipSort, string> = {
   priority: 't.priority ASC, t.received_at DESC, t.id DESC',
 };
 
-function encodeCursor(c: Cursor): string {
+export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
 
@@ -27,7 +27,7 @@ const badCursor = (): AppError =>
     { field: 'cursor', problem: 'is not a cursor from this listing and sort order' },
   ]);
 
-function decodeCursor(raw: string, sort: TipSort): Cursor {
+export function decodeCursor(raw: string, sort: TipSort): Cursor {
   let c: Cursor;
   try {
     c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
