@@ -46,6 +46,8 @@ export interface AppConfig {
   dataDir: string;
   /** Absolute paths of armored public keys; empty in development means "generate a dev key". */
   intakePublicKeyPaths: string[];
+  /** How often each instance re-reads the admin-managed keys (rotation reaches every instance). */
+  intakeKeyRefreshMs: number;
   /** Unset in development: generated once under `dataDir`. */
   serverSecret?: string;
   logLevel: LogLevel;

@@ -54,6 +54,13 @@ export class EnvironmentVariables {
   INTAKE_PUBLIC_KEYS?: string;
 
   @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  INTAKE_KEY_REFRESH_MS?: number;
+
+  @IsOptional()
   @IsString()
   @MinLength(32, { message: 'SERVER_SECRET must be at least 32 characters long' })
   SERVER_SECRET?: string;

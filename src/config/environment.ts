@@ -61,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): AppConf
     databaseReadUrl: vars.DATABASE_READ_URL,
     dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
     intakePublicKeyPaths: keyPaths,
+    intakeKeyRefreshMs: vars.INTAKE_KEY_REFRESH_MS ?? 5000,
     serverSecret: vars.SERVER_SECRET,
     logLevel: vars.LOG_LEVEL ?? 'info',
     logFormat: vars.LOG_FORMAT ?? 'auto',
