@@ -18,7 +18,7 @@ import { DuplicateReferenceError, TipsRepository } from '../tips/tips.repository
 import { IdempotencyStore } from './idempotency.js';
 import type { PartnerTipDto, SubmitPartnerTipDto } from './partner-tip.dto.js';
 import { PartnerQuotaRepository } from './partner-quota.repository.js';
-import { PartnersService } from './partners.service.js';
+import { PartnerSigningKeysService } from './partner-signing-keys.service.js';
 
 const URGENCY_PRIORITY = { 'immediate-danger': 1, days: 2, weeks: 3, unknown: 3 } as const;
 
@@ -43,7 +43,7 @@ export class SubmitPartnerTip {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tips: TipsRepository,
-    private readonly partners: PartnersService,
+    private readonly signingKeys: PartnerSigningKeysService,
     private readonly encryptor: PayloadEncryptor,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: Metrics,
@@ -100,7 +100,7 @@ export class SubmitPartnerTip {
         signedBy = await verifyDetached(
           Buffer.from(canonical, 'utf8'),
           input.signature,
-          await this.partners.activeSigningKeys(partner.partnerId),
+          await this.signingKeys.activeSigningKeys(partner.partnerId),
         );
       } catch (err) {
         if (!(err instanceof KeyError)) throw err;
