@@ -1,5 +1,5 @@
 import { v5 as uuidv5 } from 'uuid';
-import type { IndicatorType } from '../../partners/partner-tip.dto.js';
+import type { IndicatorType } from '../../partners/partner-indicators.dto.js';
 import type { Tlp } from '../../tips/tip.entity.js';
 import type { TipSummaryDto } from '../../tips/triage/triage.dto.js';
 
