@@ -6,14 +6,12 @@ import { basename, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type {
-  MessageDto,
-  NoteDto,
   NoteRefDto,
-  PayloadDto,
   TipDetailDto,
   TipListDto,
   TipSummaryDto,
-} from '../tips/triage/triage.dto.js';
+} from '../tips/triage/tip-response.dto.js';
+import type { MessageDto, NoteDto, PayloadDto } from '../tips/triage/tip-content.dto.js';
 import {
   decryptMessage,
   decryptStream,
