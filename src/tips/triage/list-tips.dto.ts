@@ -1,8 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsIn,
   IsInt,
   IsISO8601,
@@ -10,12 +8,12 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   Min,
   ValidateIf,
 } from 'class-validator';
 import { EX } from '../../common/openapi/examples.js';
+import { CommaSeparatedEnum, CommaSeparatedMatching } from '../../common/validators.js';
 import {
   SUBMITTER_URGENCIES,
   TIP_CATEGORIES,
@@ -34,46 +32,22 @@ export const TIP_SORTS = ['received_desc', 'received_asc', 'priority'] as const;
 export type TipSort = (typeof TIP_SORTS)[number];
 
 const ASSIGNEE_FILTER_PATTERN = `^(me|none|${UUID_SOURCE})$`;
-const LIST_NOTE = 'Repeat the parameter or separate values with commas.';
-
-/** `?status=new,triaging` and `?status=new&status=triaging` both become a list. */
-const csv = () =>
-  Transform(({ value }: { value: unknown }): unknown[] =>
-    (Array.isArray(value) ? (value as unknown[]) : [value])
-      .flatMap((v: unknown): unknown[] => (typeof v === 'string' ? v.split(',') : [v]))
-      .map((v: unknown): unknown => (typeof v === 'string' ? v.trim() : v))
-      .filter((v: unknown) => v !== ''),
-  );
 
 export class ListTipsQuery {
-  @ApiPropertyOptional({
-    enum: TIP_STATUSES,
+  @CommaSeparatedEnum(TIP_STATUSES, {
     enumName: 'TipStatus',
-    isArray: true,
     maxItems: 10,
-    description: `Any of these statuses. ${LIST_NOTE}`,
+    description: 'Any of these statuses.',
     example: ['new', 'triaging'],
   })
-  @IsOptional()
-  @csv()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsIn(TIP_STATUSES, { each: true })
   status?: TipStatus[];
 
-  @ApiPropertyOptional({
-    enum: TIP_CATEGORIES,
+  @CommaSeparatedEnum(TIP_CATEGORIES, {
     enumName: 'TipCategory',
-    isArray: true,
     maxItems: 10,
-    description: `Any of these categories. ${LIST_NOTE}`,
+    description: 'Any of these categories.',
     example: ['cyber'],
   })
-  @IsOptional()
-  @csv()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @IsIn(TIP_CATEGORIES, { each: true })
   category?: TipCategory[];
 
   @ApiPropertyOptional({
@@ -86,63 +60,34 @@ export class ListTipsQuery {
   @IsIn(TIP_CHANNELS)
   channel?: TipChannel;
 
-  @ApiPropertyOptional({
-    enum: PRIORITIES,
+  @CommaSeparatedEnum(PRIORITIES, {
     enumName: 'Priority',
-    isArray: true,
     maxItems: 4,
-    description: `Any of these priorities. ${LIST_NOTE}`,
+    description: 'Any of these priorities.',
     example: ['P1', 'P2'],
   })
-  @IsOptional()
-  @csv()
-  @IsArray()
-  @ArrayMaxSize(4)
-  @IsIn(PRIORITIES, { each: true })
   priority?: Priority[];
 
-  @ApiPropertyOptional({
-    enum: ['1', '2', '3', '4'],
-    isArray: true,
+  @CommaSeparatedEnum(['1', '2', '3', '4'], {
     maxItems: 4,
-    description: `Any of these severities. ${LIST_NOTE}`,
+    description: 'Any of these severities.',
     example: ['1'],
   })
-  @IsOptional()
-  @csv()
-  @IsArray()
-  @ArrayMaxSize(4)
-  @IsIn(['1', '2', '3', '4'], { each: true })
   severity?: string[];
 
-  @ApiPropertyOptional({
-    enum: TLP_LEVELS,
+  @CommaSeparatedEnum(TLP_LEVELS, {
     enumName: 'Tlp',
-    isArray: true,
     maxItems: 5,
-    description: `Any of these TLP levels. ${LIST_NOTE}`,
+    description: 'Any of these TLP levels.',
     example: ['amber', 'red'],
   })
-  @IsOptional()
-  @csv()
-  @IsArray()
-  @ArrayMaxSize(5)
-  @IsIn(TLP_LEVELS, { each: true })
   tlp?: Tlp[];
 
-  /** Tips carrying every one of these tags. */
-  @ApiPropertyOptional({
-    type: [String],
+  @CommaSeparatedMatching(TAG_PATTERN, {
     maxItems: 10,
-    pattern: TAG_PATTERN,
-    description: `Tips carrying every one of these tags. ${LIST_NOTE}`,
+    description: 'Tips carrying every one of these tags.',
     example: ['ransomware'],
   })
-  @IsOptional()
-  @csv()
-  @IsArray()
-  @ArrayMaxSize(10)
-  @Matches(TAG_PATTERN, { each: true })
   tags?: string[];
 
   /** `me`, `none`, or a user id. */
@@ -156,19 +101,12 @@ export class ListTipsQuery {
   @IsUUID()
   assignee?: string;
 
-  @ApiPropertyOptional({
-    enum: SUBMITTER_URGENCIES,
+  @CommaSeparatedEnum(SUBMITTER_URGENCIES, {
     enumName: 'SubmitterUrgency',
-    isArray: true,
     maxItems: 4,
-    description: `Any of these submitter urgencies. ${LIST_NOTE}`,
+    description: 'Any of these submitter urgencies.',
     example: ['immediate-danger'],
   })
-  @IsOptional()
-  @csv()
-  @IsArray()
-  @ArrayMaxSize(4)
-  @IsIn(SUBMITTER_URGENCIES, { each: true })
   urgency?: SubmitterUrgency[];
 
   @ApiPropertyOptional({

@@ -1,37 +1,23 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
 import { EX } from '../../common/openapi/examples.js';
+import { NonBlankText } from '../../common/validators.js';
 import { FINGERPRINTS, NoteRefDto, StaffRefDto } from './tip-response.dto.js';
 
-const NOTE_BODY = {
-  minLength: 1,
-  maxLength: 20_000,
-  pattern: /\S/u,
-} as const;
-
 export class AddNoteDto {
-  @ApiProperty({
-    ...NOTE_BODY,
+  @NonBlankText(20_000, {
     description: 'The note; must not be blank. Encrypted to the intake keys on arrival.',
     example: 'Domain registered with the same e-mail as case TIP-3H8P-K2QW.',
   })
-  @IsString()
-  @Length(1, 20_000)
-  @Matches(/\S/u, { message: 'body must not be blank' })
   body: string;
 }
 
 export class ReplyDto {
-  @ApiProperty({
-    ...NOTE_BODY,
+  @NonBlankText(20_000, {
     description:
       'The reply; must not be blank. Sealed to the submitter (readable with the receipt) and ' +
       'encrypted to the intake keys.',
     example: 'Thank you. Can you say when you first saw the page?',
   })
-  @IsString()
-  @Length(1, 20_000)
-  @Matches(/\S/u, { message: 'body must not be blank' })
   body: string;
 }
 
