@@ -1,13 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
 } from 'class-validator';
 import { AppError } from './app-error.js';
 import { EX } from './openapi/examples.js';
@@ -19,6 +22,8 @@ import {
   LIST_NOTE,
   NonBlankText,
   NoNul,
+  PageLimit,
+  SplitCommas,
 } from './validators.js';
 
 const pipe = createValidationPipe();
@@ -58,14 +63,6 @@ class Filters {
 }
 
 /** The decorator stacks the composites replace, written out. */
-const splitCommas = () =>
-  Transform(({ value }: { value: unknown }): unknown[] =>
-    (Array.isArray(value) ? (value as unknown[]) : [value])
-      .flatMap((v: unknown): unknown[] => (typeof v === 'string' ? v.split(',') : [v]))
-      .map((v: unknown): unknown => (typeof v === 'string' ? v.trim() : v))
-      .filter((v: unknown) => v !== ''),
-  );
-
 class FiltersByHand {
   @ApiPropertyOptional({
     enum: LETTERS,
@@ -76,7 +73,7 @@ class FiltersByHand {
     example: ['a'],
   })
   @IsOptional()
-  @splitCommas()
+  @SplitCommas()
   @IsArray()
   @ArrayMaxSize(2)
   @IsIn(LETTERS, { each: true })
@@ -90,7 +87,7 @@ class FiltersByHand {
     example: ['x'],
   })
   @IsOptional()
-  @splitCommas()
+  @SplitCommas()
   @IsArray()
   @ArrayMaxSize(2)
   @Matches(TAG, { each: true })
@@ -127,6 +124,28 @@ class KeyByHand {
   @Length(1, 100_000)
   @NoNul()
   armored: string;
+}
+
+class Page {
+  @PageLimit(20, 5, 'Rows per page.')
+  limit?: number;
+}
+
+class PageByHand {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 20,
+    default: 5,
+    description: 'Rows per page.',
+    example: 5,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  limit?: number;
 }
 
 describe('CommaSeparatedEnum', () => {
@@ -236,12 +255,32 @@ describe('ArmoredPublicKey', () => {
   });
 });
 
+describe('PageLimit', () => {
+  it('accepts a number from the query string, and none', async () => {
+    expect(await check(Page, { limit: '20' }, 'query')).toEqual({ value: { limit: 20 } });
+    expect(await check(Page, {}, 'query')).toEqual({ value: {} });
+  });
+
+  it('refuses zero, too many and what is not an integer', async () => {
+    expect(await check(Page, { limit: '0' }, 'query')).toEqual({
+      problems: [{ field: 'limit', problem: 'must not be less than 1' }],
+    });
+    expect(await check(Page, { limit: '21' }, 'query')).toEqual({
+      problems: [{ field: 'limit', problem: 'must not be greater than 20' }],
+    });
+    expect(await check(Page, { limit: '2.5' }, 'query')).toEqual({
+      problems: [{ field: 'limit', problem: 'must be an integer number' }],
+    });
+  });
+});
+
 describe('the composites and the stacks they replace', () => {
   const cases: Array<[string, new () => object, new () => object, string, 'body' | 'query']> = [
     ['CommaSeparatedEnum', Filters, FiltersByHand, 'letters', 'query'],
     ['CommaSeparatedMatching', Filters, FiltersByHand, 'tags', 'query'],
     ['NonBlankText', Note, NoteByHand, 'body', 'body'],
     ['ArmoredPublicKey', Key, KeyByHand, 'armored', 'body'],
+    ['PageLimit', Page, PageByHand, 'limit', 'query'],
   ];
   const inputs: unknown[] = [
     undefined,
@@ -257,6 +296,10 @@ describe('the composites and the stacks they replace', () => {
     { a: 1 },
     'x'.repeat(100_001),
     'ok\u0000',
+    '0',
+    '-3',
+    '7',
+    '1e3',
   ];
 
   it.each(cases)('%s keeps the OpenAPI metadata', (_, composite, byHand, p) => {

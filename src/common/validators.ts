@@ -1,15 +1,18 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   buildMessage,
   IsArray,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   Length,
   Matches,
+  Max,
+  Min,
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
@@ -47,7 +50,7 @@ export const NoNul = (options?: ValidationOptions): PropertyDecorator =>
 export const LIST_NOTE = 'Repeat the parameter or separate values with commas.';
 
 /** `?status=new,triaging` and `?status=new&status=triaging` both become a list. */
-const SplitCommas = (): PropertyDecorator =>
+export const SplitCommas = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }): unknown[] =>
     (Array.isArray(value) ? (value as unknown[]) : [value])
       .flatMap((v: unknown): unknown[] => (typeof v === 'string' ? v.split(',') : [v]))
@@ -99,6 +102,28 @@ export const CommaSeparatedMatching = (
     { type: [String], maxItems, pattern, description: `${description} ${LIST_NOTE}`, example },
     maxItems,
     Matches(pattern, { each: true }),
+  );
+
+/** The optional `limit` of a page: 1 to `maximum`, from a query string; `byDefault` when absent. */
+export const PageLimit = (
+  maximum: number,
+  byDefault: number,
+  description: string,
+): PropertyDecorator =>
+  stack(
+    ApiPropertyOptional({
+      type: 'integer',
+      minimum: 1,
+      maximum,
+      default: byDefault,
+      description,
+      example: byDefault,
+    }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(maximum),
   );
 
 const NOT_BLANK = /\S/u;

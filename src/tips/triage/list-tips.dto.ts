@@ -1,19 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Max,
-  Min,
-  ValidateIf,
-} from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { EX } from '../../common/openapi/examples.js';
-import { CommaSeparatedEnum, CommaSeparatedMatching } from '../../common/validators.js';
+import { CommaSeparatedEnum, CommaSeparatedMatching, PageLimit } from '../../common/validators.js';
 import {
   SUBMITTER_URGENCIES,
   TIP_CATEGORIES,
@@ -158,18 +146,6 @@ export class ListTipsQuery {
   @Length(1, 300)
   cursor?: string;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: 200,
-    default: 50,
-    description: 'Tips per page.',
-    example: 50,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit(200, 50, 'Tips per page.')
   limit?: number;
 }
