@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NoNul } from '../common/validators.js';
+import { ArmoredPublicKey, NoNul } from '../common/validators.js';
 import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { Analyst } from '../auth/analyst.entity.js';
 import { STAFF_ROLES, type StaffRole } from '../common/auth/roles.js';
@@ -45,17 +45,10 @@ export class UpdateUserDto {
 }
 
 export class AddIntakeKeyDto {
-  @ApiProperty({
-    minLength: 1,
-    maxLength: 100_000,
-    description:
-      'An armored OpenPGP public key with a valid encryption subkey (not expired, not revoked, ' +
+  @ArmoredPublicKey(
+    'An armored OpenPGP public key with a valid encryption subkey (not expired, not revoked, ' +
       'not a private key, not a development key in production).',
-    example: EX.publicKey,
-  })
-  @IsString()
-  @Length(1, 100_000)
-  @NoNul()
+  )
   armored: string;
 }
 

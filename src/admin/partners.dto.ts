@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { NoNul } from '../common/validators.js';
+import { ArmoredPublicKey, NoNul } from '../common/validators.js';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -138,15 +138,9 @@ export class CreateApiKeyDto {
 }
 
 export class AddSigningKeyDto {
-  @ApiProperty({
-    minLength: 1,
-    maxLength: 100_000,
-    description: "An armored OpenPGP public key able to sign: the partner's submission signatures.",
-    example: EX.publicKey,
-  })
-  @IsString()
-  @Length(1, 100_000)
-  @NoNul()
+  @ArmoredPublicKey(
+    "An armored OpenPGP public key able to sign: the partner's submission signatures.",
+  )
   armored: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, IsUUID } from 'class-validator';
+import { IsOptional, IsString, Matches, IsUUID } from 'class-validator';
 import { EX } from '../common/openapi/examples.js';
+import { PageLimit } from '../common/validators.js';
 import type { AuditEvent } from './audit-event.entity.js';
 import type { VerifyResult } from './audit-log.js';
 
@@ -18,19 +18,7 @@ export class ListAuditEventsQuery {
   @Matches(EVENT_ID, { message: 'cursor must be an event id' })
   cursor?: string;
 
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: 500,
-    default: 100,
-    description: 'Events per page.',
-    example: 100,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @PageLimit(500, 100, 'Events per page.')
   limit?: number;
 
   @ApiPropertyOptional({

@@ -4,7 +4,7 @@ import type {
   TipDetailDto,
   TipListDto,
   TipSummaryDto,
-} from '../tips/triage/triage.dto.js';
+} from '../tips/triage/tip-response.dto.js';
 import { api, loadSession } from './client.js';
 import { readInput, writeStdout } from './io.js';
 import { CliError } from './passphrase.js';

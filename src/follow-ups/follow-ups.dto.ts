@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Length, Matches } from 'class-validator';
+import { IsString, Length } from 'class-validator';
 import { EX } from '../common/openapi/examples.js';
+import { NonBlankText } from '../common/validators.js';
 import type { PublicStatus } from '../tips/public-status.js';
 
 /** What a submitter or partner sees of a tip's progress (OpenAPI enum of `PublicStatus`). */
@@ -24,16 +25,10 @@ export class CheckInDto {
 }
 
 export class FollowUpMessageDto extends CheckInDto {
-  @ApiProperty({
-    minLength: 1,
-    maxLength: 20_000,
-    pattern: /\S/u,
+  @NonBlankText(20_000, {
     description: 'Your message to the analysts; must not be blank. Encrypted on arrival.',
     example: 'I remembered one more detail: the portal copy was hosted on a .top domain.',
   })
-  @IsString()
-  @Length(1, 20_000)
-  @Matches(/\S/u, { message: 'body must not be blank' })
   body: string;
 }
 

@@ -1,6 +1,6 @@
 import { createValidationPipe } from '../common/validation.pipe.js';
 import { AppError } from '../common/app-error.js';
-import { IndicatorDto, type IndicatorType } from './partner-tip.dto.js';
+import { IndicatorDto, type IndicatorType } from './partner-indicators.dto.js';
 
 const pipe = createValidationPipe();
 

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -7,15 +6,13 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   Length,
-  Max,
-  Min,
   ValidateIf,
 } from 'class-validator';
 import { EX } from '../common/openapi/examples.js';
+import { PageLimit } from '../common/validators.js';
 import {
   WEBHOOK_EVENT_TYPES,
   WEBHOOK_FORMATS,
@@ -281,19 +278,7 @@ export class WebhookDeliveryListDto {
 }
 
 export class DeliveryQueryDto {
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 1,
-    maximum: 200,
-    default: 50,
-    description: 'How many deliveries, newest first.',
-    example: 50,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit(200, 50, 'How many deliveries, newest first.')
   limit?: number;
 }
 

@@ -1,5 +1,5 @@
 /** MISP core-format events (the JSON `POST /events/add` takes) of one tip. */
-import type { IndicatorType } from '../../partners/partner-tip.dto.js';
+import type { IndicatorType } from '../../partners/partner-indicators.dto.js';
 import type { TipStatus } from '../../tips/tip.entity.js';
 import {
   indicatorsOf,

@@ -4,7 +4,7 @@
  * tests against the OASIS JSON schemas.
  */
 import { randomUUID } from 'node:crypto';
-import type { IndicatorType } from '../../partners/partner-tip.dto.js';
+import type { IndicatorType } from '../../partners/partner-indicators.dto.js';
 import type { Tlp } from '../../tips/tip.entity.js';
 import {
   ExportRefused,

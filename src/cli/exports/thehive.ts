@@ -1,5 +1,5 @@
 /** TheHive 5 alerts (`POST /api/v1/alert`) of one tip. */
-import type { IndicatorType } from '../../partners/partner-tip.dto.js';
+import type { IndicatorType } from '../../partners/partner-indicators.dto.js';
 import type { Tlp } from '../../tips/tip.entity.js';
 import { indicatorsOf, narrativeOf, refang, type TipExportInput } from './tip-export.js';
 

@@ -1,7 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
-import type { IndicatorType } from '../../partners/partner-tip.dto.js';
+import type { IndicatorType } from '../../partners/partner-indicators.dto.js';
 import type { Tlp } from '../../tips/tip.entity.js';
-import type { TipSummaryDto } from '../../tips/triage/triage.dto.js';
+import type { TipSummaryDto } from '../../tips/triage/tip-response.dto.js';
 
 /** Namespace of every id derived from a tip id (STIX objects, MISP uuids). */
 export const TIPLINE_EXPORT_NAMESPACE = '3f0b0d9e-6a51-4c4e-9a43-9c7b2f6c1d58';

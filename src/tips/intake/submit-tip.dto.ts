@@ -1,14 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { EX } from '../../common/openapi/examples.js';
+import { NonBlankText } from '../../common/validators.js';
 import {
   SUBMITTER_URGENCIES,
   TIP_CATEGORIES,
   type SubmitterUrgency,
   type TipCategory,
 } from '../tip.entity.js';
-
-const NOT_BLANK = /\S/u;
 
 /**
  * A public tip. `category` and `submitterUrgency` are stored in clear for
@@ -35,16 +34,10 @@ export class SubmitTipDto {
   @IsIn(SUBMITTER_URGENCIES)
   submitterUrgency: SubmitterUrgency;
 
-  @ApiProperty({
-    minLength: 1,
-    maxLength: 100_000,
-    pattern: NOT_BLANK,
+  @NonBlankText(100_000, {
     description: 'What happened. Encrypted on arrival; must not be blank.',
     example: 'Phishing kit targeting the ministry VPN portal',
   })
-  @IsString()
-  @Length(1, 100_000)
-  @Matches(NOT_BLANK, { message: 'narrative must not be blank' })
   narrative: string;
 
   @ApiPropertyOptional({ minLength: 1, maxLength: 2_000, example: 'online' })

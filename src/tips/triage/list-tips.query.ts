@@ -3,7 +3,8 @@ import { AppError } from '../../common/app-error.js';
 import type { StaffPrincipal } from '../../common/auth/roles.js';
 import { TipsRepository } from '../tips.repository.js';
 import { mapTipSummary, priorityValue } from './tip-mappers.js';
-import type { ListTipsQuery, TipListDto, TipSort } from './triage.dto.js';
+import type { ListTipsQuery, TipSort } from './list-tips.dto.js';
+import type { TipListDto } from './tip-response.dto.js';
 
 export interface Cursor {
   s: TipSort;

@@ -4,7 +4,7 @@ import { MessagesRepository } from '../messages.repository.js';
 import { NotesRepository } from '../notes.repository.js';
 import { TipsRepository } from '../tips.repository.js';
 import { mapNoteRef, mapTipSummary } from './tip-mappers.js';
-import type { TipDetailDto } from './triage.dto.js';
+import type { TipDetailDto } from './tip-response.dto.js';
 
 /**
  * A tip's metadata, notes, attachments and counts, read on the primary: its

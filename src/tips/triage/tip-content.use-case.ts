@@ -13,7 +13,8 @@ import { MessagesRepository } from '../messages.repository.js';
 import { NotesRepository } from '../notes.repository.js';
 import { TipsRepository } from '../tips.repository.js';
 import type { Readable } from 'node:stream';
-import type { MessageDto, NoteDto, NoteRefDto, PayloadDto } from './triage.dto.js';
+import type { NoteRefDto } from './tip-response.dto.js';
+import type { MessageDto, NoteDto, PayloadDto } from './tip-content.dto.js';
 
 export const NOTE_SCHEMA = 'tipline.note/v1';
 const MESSAGE_SCHEMA = 'tipline.message/v1';

@@ -1,6 +1,7 @@
 import type { NoteRow } from '../notes.repository.js';
 import type { TriageRow } from '../triage-row.js';
-import type { NoteRefDto, Priority, TipSummaryDto } from './triage.dto.js';
+import type { Priority } from './tip-fields.js';
+import type { NoteRefDto, TipSummaryDto } from './tip-response.dto.js';
 
 export function priorityLabel(p: number): Priority {
   return `P${p}` as Priority;

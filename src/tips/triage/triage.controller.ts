@@ -26,20 +26,17 @@ import { ApiJsonBody } from '../../common/openapi/request-bodies.js';
 import { ListTips } from './list-tips.query.js';
 import { ShowTip } from './show-tip.query.js';
 import { TipContent } from './tip-content.use-case.js';
+import { ListTipsQuery } from './list-tips.dto.js';
+import { UpdateTipDto } from './update-tip.dto.js';
+import { NoteRefDto, TipDetailDto, TipListDto, TipSummaryDto } from './tip-response.dto.js';
 import {
   AddNoteDto,
-  ListTipsQuery,
   MessageDto,
   MessageListDto,
   NoteListDto,
-  NoteRefDto,
   PayloadDto,
   ReplyDto,
-  TipDetailDto,
-  TipListDto,
-  TipSummaryDto,
-  UpdateTipDto,
-} from './triage.dto.js';
+} from './tip-content.dto.js';
 import { UpdateTip } from './update-tip.use-case.js';
 import { StaffController } from '../../common/staff-controller.decorator.js';
 import { UuidParam } from '../../common/uuid-param.decorator.js';

@@ -11,7 +11,8 @@ import { TipsRepository, type TriageUpdate } from '../tips.repository.js';
 import { triageChangeEvents } from '../../webhooks/webhook-events.js';
 import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
 import { mapTipSummary, priorityLabel, priorityValue } from './tip-mappers.js';
-import type { TipSummaryDto, UpdateTipDto } from './triage.dto.js';
+import type { UpdateTipDto } from './update-tip.dto.js';
+import type { TipSummaryDto } from './tip-response.dto.js';
 import { refuseStatusChange, TERMINAL_STATES } from './workflow.js';
 
 type Json = null | boolean | number | string | Json[];
