@@ -285,6 +285,42 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     expect(hitsFor('/chat', p3)).toEqual([]);
   });
 
+  it("a P1-only endpoint hears of a tip's updates from the moment the tip is P1", async () => {
+    await register('/p1-updates', {
+      eventTypes: ['tip.updated'],
+      format: 'summary',
+      minPriority: 'P1',
+    });
+    const reference = (await submit({ submitterUrgency: 'weeks', category: 'espionage' })).body
+      .reference as string;
+    const tipId = (
+      await withClient((c) =>
+        c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]),
+      )
+    ).rows[0]!.id;
+    const current = await request(a.server)
+      .get(`/v1/triage/tips/${tipId}`)
+      .set(...bearer(lead))
+      .expect(200);
+    await request(a.server)
+      .patch(`/v1/triage/tips/${tipId}`)
+      .set(...bearer(lead))
+      .send({ version: current.body.version, status: 'triaging' })
+      .expect(200);
+    await request(a.server)
+      .patch(`/v1/triage/tips/${tipId}`)
+      .set(...bearer(lead))
+      .send({ version: current.body.version + 1, priority: 'P1' })
+      .expect(200);
+    await waitFor('the P1 update', () => hitsFor('/p1-updates', reference).length > 0);
+    // One endpoint's deliveries go oldest first: a delivery of the P3 update would have come first.
+    expect(
+      hitsFor('/p1-updates', reference).map(
+        (h) => (JSON.parse(h.body) as { data: { changes: unknown } }).data.changes,
+      ),
+    ).toEqual([{ priority: { from: 'P3', to: 'P1' } }]);
+  });
+
   it('410 Gone disables the endpoint', async () => {
     const gone = await register('/gone', { eventTypes: ['tip.received'], format: 'thin' });
     rx.script.set('/gone', [410]);

@@ -115,6 +115,13 @@ function triageWhere(f: TriageFilter, page: TriagePage, params: unknown[]): stri
   return where;
 }
 
+/** Tips still in status new at one priority: how many, and the oldest one's age in seconds. */
+export interface UntriagedBacklog {
+  priority: number;
+  n: string;
+  age: number | null;
+}
+
 export type TriageUpdate = Partial<
   Pick<
     Tip,
@@ -190,6 +197,26 @@ export class TipsRepository {
       [id],
     );
     return rows[0]?.allow_replies ?? false;
+  }
+
+  /** The tip's priority as the caller's transaction sees it; null when there is no such tip. */
+  async findPriority(id: string, manager: EntityManager): Promise<number | null> {
+    const rows = await manager.query<Array<{ priority: number }>>(
+      'SELECT priority FROM tip WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.priority ?? null;
+  }
+
+  /** One row per priority 1 to 4, zero when none is waiting. */
+  async untriagedBacklog(): Promise<UntriagedBacklog[]> {
+    return this.dataSource.query<UntriagedBacklog[]>(
+      `SELECT p AS priority,
+              (SELECT count(*) FROM tip WHERE status = 'new' AND priority = p) AS n,
+              (SELECT EXTRACT(EPOCH FROM now() - min(received_at))::float8
+                 FROM tip WHERE status = 'new' AND priority = p) AS age
+         FROM generate_series(1, 4) AS p`,
+    );
   }
 
   async exists(id: string, manager?: EntityManager): Promise<boolean> {
