@@ -41,7 +41,7 @@ function mapPartnerTip(t: {
   sourceRef: string | null;
   status: TipStatus;
   receivedAt: Date;
-  signature: string | null;
+  signerFingerprint: string | null;
 }): PartnerTipDto {
   return {
     id: t.id,
@@ -49,7 +49,7 @@ function mapPartnerTip(t: {
     sourceRef: t.sourceRef ?? '',
     status: publicStatus(t.status),
     receivedAt: t.receivedAt.toISOString(),
-    signedBy: t.signature,
+    signedBy: t.signerFingerprint,
   };
 }
 

@@ -34,7 +34,7 @@ export type NewTip = Pick<
     Pick<
       Tip,
       | 'tlp'
-      | 'signature'
+      | 'signerFingerprint'
       | 'confidence'
       | 'allowReplies'
       | 'submitterPublicKey'
@@ -251,7 +251,7 @@ export class TipsRepository {
     where: { id: string } | { sourceRef: string },
   ): Promise<Pick<
     Tip,
-    'id' | 'reference' | 'sourceRef' | 'status' | 'receivedAt' | 'signature'
+    'id' | 'reference' | 'sourceRef' | 'status' | 'receivedAt' | 'signerFingerprint'
   > | null> {
     return this.tips.findOne({
       select: {
@@ -260,7 +260,7 @@ export class TipsRepository {
         sourceRef: true,
         status: true,
         receivedAt: true,
-        signature: true,
+        signerFingerprint: true,
       },
       where: { partnerId, ...where },
     });
