@@ -126,7 +126,6 @@ export class AdminPartnersController {
     return { apiKeys: (await this.partners.listKeys(id)).map(mapApiKey) };
   }
 
-  /** The key (`tpk_<id>_<secret>`) is in this response only; it is stored hashed. */
   @ApiOperation({
     summary: 'Create an API key',
     description:
@@ -161,7 +160,6 @@ export class AdminPartnersController {
     return { apiKey: token, key: mapApiKey(key) };
   }
 
-  /** Effective on the key's next request. */
   @ApiOperation({
     summary: 'Revoke an API key',
     description: "Effective on the key's next request. Audited.",

@@ -10,7 +10,6 @@ import { ServedOn } from '../common/listeners/served-on.decorator.js';
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 
-  /** Prometheus text format. With METRICS_TOKEN set, a bearer token is required (always in production). */
   @ApiOperation({
     summary: 'Prometheus metrics',
     description: 'Metrics in the Prometheus text exposition format (0.0.4).',

@@ -65,7 +65,6 @@ export class PartnerTipsController {
     private readonly usage: PartnerUsage,
   ) {}
 
-  /** Idempotent by the Idempotency-Key header; 201 only after the encrypted tip is committed. */
   @ApiOperation({
     summary: 'Submit a tip',
     description:
@@ -188,7 +187,6 @@ export class PartnerTipsController {
     return { tips: tip ? [mapPartnerTip(tip)] : [] };
   }
 
-  /** Own tips only: another partner's id answers exactly like an absent one. */
   @ApiOperation({
     summary: 'Get a tip',
     description:
