@@ -18,7 +18,7 @@ export class MetricsController {
     description: 'The metrics.',
     content: {
       'text/plain; version=0.0.4; charset=utf-8': {
-        schema: { type: 'string', example: '# TYPE tipline_tips_received_total counter\n' },
+        schema: { type: 'string', example: '# TYPE tipline_tips_accepted_total counter\n' },
       },
     },
   })
