@@ -108,6 +108,20 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
       })
       .expect(201);
 
+  /** The tip's id, and its version as triage reads it (for a PATCH). */
+  async function triageView(reference: string): Promise<{ tipId: string; version: number }> {
+    const tipId = (
+      await withClient((c) =>
+        c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]),
+      )
+    ).rows[0]!.id;
+    const current = await request(a.server)
+      .get(`/v1/triage/tips/${tipId}`)
+      .set(...bearer(lead))
+      .expect(200);
+    return { tipId, version: current.body.version as number };
+  }
+
   const hitsFor = (path: string, reference: string) =>
     rx.hits.filter((h) => h.path === path && h.body.includes(reference));
 
@@ -293,24 +307,16 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     });
     const reference = (await submit({ submitterUrgency: 'weeks', category: 'espionage' })).body
       .reference as string;
-    const tipId = (
-      await withClient((c) =>
-        c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]),
-      )
-    ).rows[0]!.id;
-    const current = await request(a.server)
-      .get(`/v1/triage/tips/${tipId}`)
+    const { tipId, version } = await triageView(reference);
+    await request(a.server)
+      .patch(`/v1/triage/tips/${tipId}`)
       .set(...bearer(lead))
+      .send({ version, status: 'triaging' })
       .expect(200);
     await request(a.server)
       .patch(`/v1/triage/tips/${tipId}`)
       .set(...bearer(lead))
-      .send({ version: current.body.version, status: 'triaging' })
-      .expect(200);
-    await request(a.server)
-      .patch(`/v1/triage/tips/${tipId}`)
-      .set(...bearer(lead))
-      .send({ version: current.body.version + 1, priority: 'P1' })
+      .send({ version: version + 1, priority: 'P1' })
       .expect(200);
     await waitFor('the P1 update', () => hitsFor('/p1-updates', reference).length > 0);
     // One endpoint's deliveries go oldest first: a delivery of the P3 update would have come first.
@@ -371,15 +377,7 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
       });
     expect(res.status).toBe(201);
     const { reference, receipt } = res.body as { reference: string; receipt: string };
-    const tipId = (
-      await withClient((c) =>
-        c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]),
-      )
-    ).rows[0]!.id;
-    const current = await request(a.server)
-      .get(`/v1/triage/tips/${tipId}`)
-      .set(...bearer(lead))
-      .expect(200);
+    const { tipId, version } = await triageView(reference);
     await request(a.server)
       .post(`/v1/triage/tips/${tipId}/notes`)
       .set(...bearer(lead))
@@ -388,12 +386,12 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     await request(a.server)
       .patch(`/v1/triage/tips/${tipId}`)
       .set(...bearer(lead))
-      .send({ version: current.body.version, status: 'triaging', assigneeId: 'me', tlp: 'red' })
+      .send({ version, status: 'triaging', assigneeId: 'me', tlp: 'red' })
       .expect(200);
     await request(a.server)
       .patch(`/v1/triage/tips/${tipId}`)
       .set(...bearer(lead))
-      .send({ version: current.body.version + 1, status: 'escalated', priority: 'P1' })
+      .send({ version: version + 1, status: 'escalated', priority: 'P1' })
       .expect(200);
     await request(a.server)
       .post('/v1/follow-ups/messages')
