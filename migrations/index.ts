@@ -8,6 +8,7 @@ import { StagedAttachments1795747130000 } from './1795747130000-StagedAttachment
 import { TwoPersonApprovals1795747131000 } from './1795747131000-TwoPersonApprovals.js';
 import { Webhooks1795747000000 } from './1795747000000-Webhooks.js';
 import { PartnerDailyTips1795747200000 } from './1795747200000-PartnerDailyTips.js';
+import { SignerFingerprint1795747300000 } from './1795747300000-SignerFingerprint.js';
 
 /** Every migration, in order. The app, the CLI and the tests run exactly this list. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   TwoPersonApprovals1795747131000,
   Webhooks1795747000000,
   PartnerDailyTips1795747200000,
+  SignerFingerprint1795747300000,
 ];

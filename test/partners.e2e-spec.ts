@@ -232,12 +232,13 @@ describe('partner API', () => {
     const stored = await withClient(
       async (c) =>
         (
-          await c.query<{ signature: string }>('SELECT signature FROM tip WHERE id = $1', [
-            ok.body.id,
-          ])
+          await c.query<{ signer_fingerprint: string }>(
+            'SELECT signer_fingerprint FROM tip WHERE id = $1',
+            [ok.body.id],
+          )
         ).rows[0]!,
     );
-    expect(stored.signature).toBe(signer.fingerprint);
+    expect(stored.signer_fingerprint).toBe(signer.fingerprint);
 
     const forged = await signDetached(
       Buffer.from(canonicalJson(tip('signed-2'))),

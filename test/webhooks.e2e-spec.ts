@@ -108,6 +108,20 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
       })
       .expect(201);
 
+  /** The tip's id, and its version as triage reads it (for a PATCH). */
+  async function triageView(reference: string): Promise<{ tipId: string; version: number }> {
+    const tipId = (
+      await withClient((c) =>
+        c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]),
+      )
+    ).rows[0]!.id;
+    const current = await request(a.server)
+      .get(`/v1/triage/tips/${tipId}`)
+      .set(...bearer(lead))
+      .expect(200);
+    return { tipId, version: current.body.version as number };
+  }
+
   const hitsFor = (path: string, reference: string) =>
     rx.hits.filter((h) => h.path === path && h.body.includes(reference));
 
@@ -285,6 +299,34 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     expect(hitsFor('/chat', p3)).toEqual([]);
   });
 
+  it("a P1-only endpoint hears of a tip's updates from the moment the tip is P1", async () => {
+    await register('/p1-updates', {
+      eventTypes: ['tip.updated'],
+      format: 'summary',
+      minPriority: 'P1',
+    });
+    const reference = (await submit({ submitterUrgency: 'weeks', category: 'espionage' })).body
+      .reference as string;
+    const { tipId, version } = await triageView(reference);
+    await request(a.server)
+      .patch(`/v1/triage/tips/${tipId}`)
+      .set(...bearer(lead))
+      .send({ version, status: 'triaging' })
+      .expect(200);
+    await request(a.server)
+      .patch(`/v1/triage/tips/${tipId}`)
+      .set(...bearer(lead))
+      .send({ version: version + 1, priority: 'P1' })
+      .expect(200);
+    await waitFor('the P1 update', () => hitsFor('/p1-updates', reference).length > 0);
+    // One endpoint's deliveries go oldest first: a delivery of the P3 update would have come first.
+    expect(
+      hitsFor('/p1-updates', reference).map(
+        (h) => (JSON.parse(h.body) as { data: { changes: unknown } }).data.changes,
+      ),
+    ).toEqual([{ priority: { from: 'P3', to: 'P1' } }]);
+  });
+
   it('410 Gone disables the endpoint', async () => {
     const gone = await register('/gone', { eventTypes: ['tip.received'], format: 'thin' });
     rx.script.set('/gone', [410]);
@@ -335,15 +377,7 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
       });
     expect(res.status).toBe(201);
     const { reference, receipt } = res.body as { reference: string; receipt: string };
-    const tipId = (
-      await withClient((c) =>
-        c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]),
-      )
-    ).rows[0]!.id;
-    const current = await request(a.server)
-      .get(`/v1/triage/tips/${tipId}`)
-      .set(...bearer(lead))
-      .expect(200);
+    const { tipId, version } = await triageView(reference);
     await request(a.server)
       .post(`/v1/triage/tips/${tipId}/notes`)
       .set(...bearer(lead))
@@ -352,12 +386,12 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     await request(a.server)
       .patch(`/v1/triage/tips/${tipId}`)
       .set(...bearer(lead))
-      .send({ version: current.body.version, status: 'triaging', assigneeId: 'me', tlp: 'red' })
+      .send({ version, status: 'triaging', assigneeId: 'me', tlp: 'red' })
       .expect(200);
     await request(a.server)
       .patch(`/v1/triage/tips/${tipId}`)
       .set(...bearer(lead))
-      .send({ version: current.body.version + 1, status: 'escalated', priority: 'P1' })
+      .send({ version: version + 1, status: 'escalated', priority: 'P1' })
       .expect(200);
     await request(a.server)
       .post('/v1/follow-ups/messages')

@@ -35,7 +35,6 @@ export class AdminIntakeKeysController {
     return { keys: (await this.keys.list()).map(mapAdminIntakeKey) };
   }
 
-  /** Asks for a new recipient: pending until a second admin approves it. */
   @ApiOperation({
     summary: 'Add an intake key',
     description:
@@ -84,7 +83,6 @@ export class AdminIntakeKeysController {
     });
   }
 
-  /** The second admin: makes a pending key a recipient of every tip. */
   @ApiOperation({
     summary: 'Approve an intake key',
     description:

@@ -132,7 +132,6 @@ export class AdminPartnersController {
     return { apiKeys: (await this.apiKeys.listKeys(id)).map(mapApiKey) };
   }
 
-  /** The key (`tpk_<id>_<secret>`) is in this response only; it is stored hashed. */
   @ApiOperation({
     summary: 'Create an API key',
     description:
@@ -167,7 +166,6 @@ export class AdminPartnersController {
     return { apiKey: token, key: mapApiKey(key) };
   }
 
-  /** Effective on the key's next request. */
   @ApiOperation({
     summary: 'Revoke an API key',
     description: "Effective on the key's next request. Audited.",

@@ -111,7 +111,6 @@ export class AdminUsersController {
     return mapUser(user);
   }
 
-  /** A new TOTP secret (lost phone): the user's sessions end. */
   @ApiOperation({
     summary: 'Reset TOTP',
     description: "A new TOTP secret (lost phone), returned once; the user's sessions end. Audited.",
@@ -130,7 +129,6 @@ export class AdminUsersController {
     return { user: mapUser(analyst), totpUri };
   }
 
-  /** The second person for a role: a lead or admin (an admin for an admin), not the requester or the grantee. */
   @ApiOperation({
     summary: 'Approve a pending role',
     description:

@@ -21,7 +21,6 @@ export class AuthController {
     private readonly users: UsersService,
   ) {}
 
-  /** Staff login: username, password and TOTP code. Staff addresses are audited. */
   @ApiOperation({
     operationId: 'Auth_login',
     summary: 'Log in (staff)',
@@ -86,7 +85,6 @@ export class AuthController {
     };
   }
 
-  /** Replace the password (required after a one-time password). Other sessions end. */
   @ApiOperation({
     summary: 'Change password',
     description:

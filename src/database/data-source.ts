@@ -5,7 +5,8 @@ import { Session } from '../auth/session.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { IntakeKey } from '../intake-keys/intake-key.entity.js';
 import { Note } from '../tips/note.entity.js';
-import { Attachment, AttachmentChunk, Message } from '../tips/message.entity.js';
+import { Attachment, AttachmentChunk } from '../tips/attachments/attachment.entity.js';
+import { Message } from '../tips/message.entity.js';
 import {
   ApiKey,
   IdempotencyRecord,

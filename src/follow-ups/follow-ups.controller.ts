@@ -74,7 +74,6 @@ export class FollowUpsController {
     return this.followUps.checkIn(body.receipt);
   }
 
-  /** JSON `{receipt, body}`, or multipart with a `message` JSON part and up to 10 files. */
   @ApiOperation({
     summary: 'Add a message (and files) to a tip',
     description:

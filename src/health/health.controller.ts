@@ -22,7 +22,6 @@ export class HealthController {
     private readonly reads: ReadDatabase,
   ) {}
 
-  /** The process is up and its event loop turns. */
   @ApiOperation({ summary: 'Liveness', description: 'The process is up and its event loop turns.' })
   @ApiOkResponse({ type: HealthModel, description: 'Alive.', example: { status: 'ok' } })
   @Public()
@@ -31,11 +30,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /**
-   * Ready to take tips: the database answers and at least one intake key is
-   * valid. The read replica is reported, never a reason to be unready: reads
-   * fall back to the primary.
-   */
+  /** A replica that is down is no reason to be unready: reads fall back to the primary. */
   @ApiOperation({
     summary: 'Readiness',
     description:

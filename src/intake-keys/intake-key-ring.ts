@@ -24,10 +24,6 @@ export class IntakeKeyRing {
     return this.configured.some((k) => k.fingerprint === fingerprint);
   }
 
-  isReady(): boolean {
-    return this.active().length > 0;
-  }
-
   /** Keys added through the admin API (reloaded from the database). */
   setAdded(keys: readonly RecipientKey[]): void {
     this.added = keys.filter((k) => !this.isConfigured(k.fingerprint));

@@ -32,7 +32,6 @@ export class IntakeKeysController {
     private readonly keys: IntakeKeysService,
   ) {}
 
-  /** The public keys every tip is encrypted to, so submitters can verify them out of band. */
   @ApiOperation({
     summary: 'The active intake keys',
     description:

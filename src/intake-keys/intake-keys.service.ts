@@ -9,7 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { IsNull, type DataSource } from 'typeorm';
-import { AuditLog } from '../audit/audit-log.js';
+import { AuditLog, type Actor } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
@@ -40,11 +40,6 @@ export interface KeyApproval {
 
 /** A key added through the API waits this long for a second admin, then lapses. */
 export const KEY_APPROVAL_TTL_MS = 72 * 3_600_000;
-
-interface Actor {
-  actor: { id: string; username: string; role: string } | null;
-  ip: string | null;
-}
 
 @Injectable()
 export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {

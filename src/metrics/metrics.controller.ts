@@ -10,7 +10,6 @@ import { ServedOn } from '../common/listeners/served-on.decorator.js';
 export class MetricsController {
   constructor(private readonly metrics: Metrics) {}
 
-  /** Prometheus text format. With METRICS_TOKEN set, a bearer token is required (always in production). */
   @ApiOperation({
     summary: 'Prometheus metrics',
     description: 'Metrics in the Prometheus text exposition format (0.0.4).',
@@ -19,7 +18,7 @@ export class MetricsController {
     description: 'The metrics.',
     content: {
       'text/plain; version=0.0.4; charset=utf-8': {
-        schema: { type: 'string', example: '# TYPE tipline_tips_received_total counter\n' },
+        schema: { type: 'string', example: '# TYPE tipline_tips_accepted_total counter\n' },
       },
     },
   })

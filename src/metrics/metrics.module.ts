@@ -1,7 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller.js';
+import { TipsModule } from '../tips/tips.module.js';
 import { Metrics } from './metrics.service.js';
 
 @Global()
-@Module({ controllers: [MetricsController], providers: [Metrics], exports: [Metrics] })
+@Module({
+  imports: [TipsModule],
+  controllers: [MetricsController],
+  providers: [Metrics],
+  exports: [Metrics],
+})
 export class MetricsModule {}

@@ -3,12 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ReadDatabase } from '../database/read-database.js';
-
-interface Backlog {
-  priority: number;
-  n: string;
-  age: number | null;
-}
+import { TipsRepository, type UntriagedBacklog } from '../tips/tips.repository.js';
 
 interface PgPool {
   totalCount: number;
@@ -79,6 +74,7 @@ export class Metrics {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     reads: ReadDatabase,
+    tips: TipsRepository,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tipline_' });
     const pool = (): PgPool | undefined =>
@@ -112,7 +108,8 @@ export class Metrics {
           this.set({ channel: r.channel, category: r.category }, Number(r.purged));
       },
     });
-    const readBacklog = (): Promise<Backlog[]> => (this.backlog ??= this.queryBacklog());
+    const readBacklog = (): Promise<UntriagedBacklog[]> =>
+      (this.backlog ??= tips.untriagedBacklog());
     new Gauge({
       name: 'tipline_untriaged_tips',
       help: 'Tips still in status new, by priority',
@@ -136,17 +133,7 @@ export class Metrics {
   }
 
   /** One backlog query per scrape feeds both queue gauges. */
-  private backlog?: Promise<Backlog[]>;
-
-  private queryBacklog(): Promise<Backlog[]> {
-    return this.dataSource.query<Backlog[]>(
-      `SELECT p AS priority,
-              (SELECT count(*) FROM tip WHERE status = 'new' AND priority = p) AS n,
-              (SELECT EXTRACT(EPOCH FROM now() - min(received_at))::float8
-                 FROM tip WHERE status = 'new' AND priority = p) AS age
-         FROM generate_series(1, 4) AS p`,
-    );
-  }
+  private backlog?: Promise<UntriagedBacklog[]>;
 
   async render(): Promise<string> {
     this.backlog = undefined;

@@ -41,7 +41,7 @@ function mapPartnerTip(t: {
   sourceRef: string | null;
   status: TipStatus;
   receivedAt: Date;
-  signature: string | null;
+  signerFingerprint: string | null;
 }): PartnerTipDto {
   return {
     id: t.id,
@@ -49,7 +49,7 @@ function mapPartnerTip(t: {
     sourceRef: t.sourceRef ?? '',
     status: publicStatus(t.status),
     receivedAt: t.receivedAt.toISOString(),
-    signedBy: t.signature,
+    signedBy: t.signerFingerprint,
   };
 }
 
@@ -65,7 +65,6 @@ export class PartnerTipsController {
     private readonly usage: PartnerUsage,
   ) {}
 
-  /** Idempotent by the Idempotency-Key header; 201 only after the encrypted tip is committed. */
   @ApiOperation({
     summary: 'Submit a tip',
     description:
@@ -188,7 +187,6 @@ export class PartnerTipsController {
     return { tips: tip ? [mapPartnerTip(tip)] : [] };
   }
 
-  /** Own tips only: another partner's id answers exactly like an absent one. */
   @ApiOperation({
     summary: 'Get a tip',
     description:

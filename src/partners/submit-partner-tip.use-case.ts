@@ -184,7 +184,7 @@ export class SubmitPartnerTip {
               keyFingerprints: fingerprints,
               receiptHash: null,
               sourceRef: input.sourceRef,
-              signature: signedBy,
+              signerFingerprint: signedBy,
             },
             m,
           );

@@ -11,11 +11,6 @@ import { ServedOn } from '../common/listeners/served-on.decorator.js';
 export class ChallengesController {
   constructor(private readonly pow: ProofOfWork) {}
 
-  /**
-   * A signed challenge, valid 10 minutes, usable once. Find a decimal counter
-   * with SHA-256(challenge ":" counter) starting with `difficulty` zero bits,
-   * then send `X-Tipline-Pow: <challenge>:<counter>`. Difficulty 0: not required.
-   */
   @ApiOperation({
     summary: 'Get a proof-of-work challenge',
     description:

@@ -106,9 +106,9 @@ export class Tip {
   @Column({ name: 'key_fingerprints', type: 'text', array: true })
   keyFingerprints: string[];
 
-  /** Verified partner signer fingerprint. */
-  @Column({ type: 'text', nullable: true })
-  signature: string | null;
+  /** Fingerprint of the partner key whose signature verified; null if unsigned. */
+  @Column({ name: 'signer_fingerprint', type: 'text', nullable: true })
+  signerFingerprint: string | null;
 
   @Column({ name: 'source_ref', type: 'text', nullable: true })
   sourceRef: string | null;

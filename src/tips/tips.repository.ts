@@ -4,7 +4,14 @@ import { type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { ReadDatabase } from '../database/read-database.js';
 import { returning } from '../database/returning.js';
-import { Tip } from './tip.entity.js';
+import {
+  Tip,
+  type SubmitterUrgency,
+  type TipCategory,
+  type TipChannel,
+  type TipStatus,
+  type Tlp,
+} from './tip.entity.js';
 import { TRIAGE_COLUMNS, TRIAGE_FROM, type TriageRow } from './triage-row.js';
 
 export type NewTip = Pick<
@@ -27,7 +34,7 @@ export type NewTip = Pick<
     Pick<
       Tip,
       | 'tlp'
-      | 'signature'
+      | 'signerFingerprint'
       | 'confidence'
       | 'allowReplies'
       | 'submitterPublicKey'
@@ -38,9 +45,81 @@ export type NewTip = Pick<
 
 export class DuplicateReferenceError extends Error {}
 
+/** What the triage queue is filtered by; every value reaches SQL as a parameter. */
 export interface TriageFilter {
-  sql: string;
-  params: unknown[];
+  statuses?: TipStatus[];
+  categories?: TipCategory[];
+  channel?: TipChannel;
+  priorities?: number[];
+  severities?: number[];
+  tlps?: Tlp[];
+  /** Tips carrying every one of these tags. */
+  tags?: string[];
+  urgencies?: SubmitterUrgency[];
+  partnerId?: string;
+  receivedFrom?: Date;
+  receivedBefore?: Date;
+  /** `null`: unassigned tips only. */
+  assigneeId?: string | null;
+}
+
+/** Each order ends in the id tie-breaker, and an index backs each one. */
+const TRIAGE_ORDER = {
+  received_desc: 't.received_at DESC, t.id DESC',
+  received_asc: 't.received_at ASC, t.id ASC',
+  priority: 't.priority ASC, t.received_at DESC, t.id DESC',
+} as const;
+
+export type TriageSort = keyof typeof TRIAGE_ORDER;
+
+/** A keyset page: rows after `after` (the previous page's last row) in `sort` order. */
+export interface TriagePage {
+  sort: TriageSort;
+  after?: { receivedExact: string; id: string; priority?: number };
+  limit: number;
+}
+
+function triageWhere(f: TriageFilter, page: TriagePage, params: unknown[]): string[] {
+  const p = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (f.statuses) where.push(`t.status = ANY(${p(f.statuses)}::text[])`);
+  if (f.categories) where.push(`t.category = ANY(${p(f.categories)}::text[])`);
+  if (f.channel) where.push(`t.channel = ${p(f.channel)}`);
+  if (f.priorities) where.push(`t.priority = ANY(${p(f.priorities)}::smallint[])`);
+  if (f.severities) where.push(`t.severity = ANY(${p(f.severities)}::smallint[])`);
+  if (f.tlps) where.push(`t.tlp = ANY(${p(f.tlps)}::text[])`);
+  if (f.tags) where.push(`t.tags @> ${p(f.tags)}::text[]`);
+  if (f.urgencies) where.push(`t.submitter_urgency = ANY(${p(f.urgencies)}::text[])`);
+  if (f.partnerId) where.push(`t.partner_id = ${p(f.partnerId)}`);
+  if (f.receivedFrom) where.push(`t.received_at >= ${p(f.receivedFrom)}`);
+  if (f.receivedBefore) where.push(`t.received_at < ${p(f.receivedBefore)}`);
+  if (f.assigneeId === null) where.push('t.assignee_id IS NULL');
+  else if (f.assigneeId !== undefined) where.push(`t.assignee_id = ${p(f.assigneeId)}`);
+
+  const a = page.after;
+  if (a) {
+    const r = `${p(a.receivedExact)}::timestamptz`;
+    const i = p(a.id);
+    if (page.sort === 'received_desc') where.push(`(t.received_at, t.id) < (${r}, ${i})`);
+    else if (page.sort === 'received_asc') where.push(`(t.received_at, t.id) > (${r}, ${i})`);
+    else {
+      const pr = p(a.priority);
+      where.push(
+        `(t.priority > ${pr} OR (t.priority = ${pr} AND (t.received_at, t.id) < (${r}, ${i})))`,
+      );
+    }
+  }
+  return where;
+}
+
+/** Tips still in status new at one priority: how many, and the oldest one's age in seconds. */
+export interface UntriagedBacklog {
+  priority: number;
+  n: string;
+  age: number | null;
 }
 
 export type TriageUpdate = Partial<
@@ -84,19 +163,17 @@ export class TipsRepository {
   }
 
   /**
-   * A page of the triage queue; `where` and `orderBy` come from the triage query
-   * builder. Read from the replica when there is one (it may trail by a moment).
+   * A page of the triage queue (keyset pagination, no OFFSET). Read from the
+   * replica when there is one (it may trail by a moment).
    */
-  async listForTriage(
-    where: string[],
-    params: unknown[],
-    orderBy: string,
-    limit: number,
-  ): Promise<TriageRow[]> {
+  async listForTriage(filter: TriageFilter, page: TriagePage): Promise<TriageRow[]> {
+    const params: unknown[] = [];
+    const where = triageWhere(filter, page, params);
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const limit = `$${params.push(page.limit)}`;
     return await this.reads.run((db) =>
       db.query<TriageRow[]>(
-        `SELECT ${TRIAGE_COLUMNS} FROM ${TRIAGE_FROM} ${clause} ORDER BY ${orderBy} LIMIT ${limit}`,
+        `SELECT ${TRIAGE_COLUMNS} FROM ${TRIAGE_FROM} ${clause} ORDER BY ${TRIAGE_ORDER[page.sort]} LIMIT ${limit}`,
         params,
       ),
     );
@@ -120,6 +197,26 @@ export class TipsRepository {
       [id],
     );
     return rows[0]?.allow_replies ?? false;
+  }
+
+  /** The tip's priority as the caller's transaction sees it; null when there is no such tip. */
+  async findPriority(id: string, manager: EntityManager): Promise<number | null> {
+    const rows = await manager.query<Array<{ priority: number }>>(
+      'SELECT priority FROM tip WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.priority ?? null;
+  }
+
+  /** One row per priority 1 to 4, zero when none is waiting. */
+  async untriagedBacklog(): Promise<UntriagedBacklog[]> {
+    return this.dataSource.query<UntriagedBacklog[]>(
+      `SELECT p AS priority,
+              (SELECT count(*) FROM tip WHERE status = 'new' AND priority = p) AS n,
+              (SELECT EXTRACT(EPOCH FROM now() - min(received_at))::float8
+                 FROM tip WHERE status = 'new' AND priority = p) AS age
+         FROM generate_series(1, 4) AS p`,
+    );
   }
 
   async exists(id: string, manager?: EntityManager): Promise<boolean> {
@@ -154,7 +251,7 @@ export class TipsRepository {
     where: { id: string } | { sourceRef: string },
   ): Promise<Pick<
     Tip,
-    'id' | 'reference' | 'sourceRef' | 'status' | 'receivedAt' | 'signature'
+    'id' | 'reference' | 'sourceRef' | 'status' | 'receivedAt' | 'signerFingerprint'
   > | null> {
     return this.tips.findOne({
       select: {
@@ -163,7 +260,7 @@ export class TipsRepository {
         sourceRef: true,
         status: true,
         receivedAt: true,
-        signature: true,
+        signerFingerprint: true,
       },
       where: { partnerId, ...where },
     });

@@ -5,7 +5,7 @@ export const TRIAGE_COLUMNS = `t.id, t.reference, t.channel, t.partner_id, t.sou
   t.submitter_urgency, t.received_at,
   to_char(t.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS received_exact, t.status, t.priority, t.severity, t.tlp, t.confidence, t.tags,
   t.assignee_id, a.username AS assignee_username, t.duplicate_of, t.legal_hold, t.purge_after,
-  t.payload_bytes, t.attachment_count, t.key_fingerprints, t.signature, t.version, t.updated_at`;
+  t.payload_bytes, t.attachment_count, t.key_fingerprints, t.signer_fingerprint, t.version, t.updated_at`;
 
 export const TRIAGE_FROM = `tip t LEFT JOIN analyst a ON a.id = t.assignee_id`;
 
@@ -34,7 +34,7 @@ export interface TriageRow {
   payload_bytes: number;
   attachment_count: number;
   key_fingerprints: string[];
-  signature: string | null;
+  signer_fingerprint: string | null;
   version: number;
   updated_at: Date | null;
 }

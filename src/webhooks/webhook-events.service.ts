@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
+import { TipsRepository } from '../tips/tips.repository.js';
 import { tipIdOf, webhookBody, type WebhookEvent } from './webhook-events.js';
 import { WebhookJobs } from './webhook-jobs.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -14,6 +15,7 @@ export class WebhookEvents {
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly jobs: WebhookJobs,
+    private readonly tips: TipsRepository,
   ) {}
 
   async record(manager: EntityManager, events: WebhookEvent | WebhookEvent[]): Promise<void> {
@@ -26,7 +28,7 @@ export class WebhookEvents {
       const endpoints = await this.repository.insertDeliveries(
         manager,
         event.type,
-        tipIdOf(event),
+        await this.tipOf(manager, event),
         {
           thin: webhookBody(event, 'thin', at),
           summary: webhookBody(event, 'summary', at),
@@ -36,6 +38,19 @@ export class WebhookEvents {
       for (const e of endpoints) woken.add(e);
     }
     await this.jobs.wake(manager, [...woken]);
+  }
+
+  /**
+   * The priority an endpoint's minimum is checked against: a new tip's is in
+   * its event; otherwise the tip's as this transaction sees it.
+   */
+  private async tipOf(
+    manager: EntityManager,
+    event: WebhookEvent,
+  ): Promise<{ priority: number | null } | null> {
+    if (event.type === 'tip.received') return { priority: event.tip.priority };
+    const id = tipIdOf(event);
+    return id === null ? null : { priority: await this.tips.findPriority(id, manager) };
   }
 
   /** Runs a change that has no transaction of its own in one, with its events. */

@@ -3,6 +3,7 @@ import { SERVER_SECRET } from '../config/server-secret.js';
 import { INTAKE_KEY_EVENTS } from '../intake-keys/intake-key-events.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { JobsModule } from '../jobs/jobs.module.js';
+import { TipsModule } from '../tips/tips.module.js';
 import { AdminWebhooksController } from './webhooks-admin.controller.js';
 import { WebhookEndpoints } from './webhook-endpoints.service.js';
 import { WebhookEvents } from './webhook-events.service.js';
@@ -16,7 +17,7 @@ import { WebhooksRepository } from './webhooks.repository.js';
  */
 @Global()
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, TipsModule],
   controllers: [AdminWebhooksController],
   providers: [
     WebhooksRepository,

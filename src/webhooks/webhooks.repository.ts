@@ -63,13 +63,14 @@ export class WebhooksRepository {
 
   /**
    * The outbox write: one delivery per enabled endpoint that wants this event
-   * type (and, for tip events, whose minimum priority the tip meets), with the
-   * body of that endpoint's format. Runs in the caller's transaction.
+   * type (and, for an event about a tip, whose minimum priority the tip's
+   * priority meets; a tip of unknown priority meets none), with the body of
+   * that endpoint's format. Runs in the caller's transaction.
    */
   async insertDeliveries(
     manager: EntityManager,
     eventType: string,
-    tipId: string | null,
+    tip: { priority: number | null } | null,
     bodies: Record<WebhookFormat, string>,
     onlyEndpoint: string | null = null,
   ): Promise<string[]> {
@@ -80,10 +81,17 @@ export class WebhooksRepository {
          FROM webhook_endpoint e
         WHERE e.enabled AND ($6::uuid IS NULL OR e.id = $6)
           AND ($6::uuid IS NOT NULL OR $1 = ANY (e.event_types))
-          AND (e.min_priority IS NULL OR $5::uuid IS NULL
-               OR (SELECT t.priority FROM tip t WHERE t.id = $5) <= e.min_priority)
+          AND (e.min_priority IS NULL OR NOT $5::boolean OR $7::smallint <= e.min_priority)
        RETURNING endpoint_id`,
-      [eventType, bodies.thin, bodies.summary, bodies.slack, tipId, onlyEndpoint],
+      [
+        eventType,
+        bodies.thin,
+        bodies.summary,
+        bodies.slack,
+        tip !== null,
+        onlyEndpoint,
+        tip?.priority ?? null,
+      ],
     );
     return [...new Set(rows.map((r) => r.endpoint_id))];
   }

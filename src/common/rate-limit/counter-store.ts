@@ -14,7 +14,7 @@ export interface CounterStore {
   hit(key: string, windowMs: number): Promise<WindowCount>;
   peek(key: string): Promise<WindowCount>;
   reset(key: string): Promise<void>;
-  /** True the first time a key is claimed within ttl, false after (shared only with Redis). */
+  /** True the first time a key is claimed within ttl, false after; across instances when `shared`. */
   claimOnce(key: string, ttlMs: number): Promise<boolean>;
   /** True when claims are visible to every instance. */
   readonly shared: boolean;

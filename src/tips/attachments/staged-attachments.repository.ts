@@ -75,13 +75,6 @@ export class StagedAttachmentsRepository {
     );
     return rows.length;
   }
-
-  async countStaged(): Promise<number> {
-    const rows = await this.dataSource.query<Array<{ n: number }>>(
-      'SELECT count(*)::int AS n FROM attachment WHERE tip_id IS NULL',
-    );
-    return rows[0]?.n ?? 0;
-  }
 }
 
 function uploadLost(): AppError {

@@ -28,10 +28,6 @@ export class IntakeController {
     private readonly uploads: Uploads,
   ) {}
 
-  /**
-   * Anonymous submission: JSON, or multipart/form-data with a `tip` JSON part
-   * and up to 10 files. 201 only after the tip (and its files) are committed.
-   */
   @ApiOperation({
     summary: 'Submit a tip',
     description:

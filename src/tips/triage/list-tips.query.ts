@@ -13,11 +13,15 @@ export interface Cursor {
   p?: number;
 }
 
-const ORDER: Record<TipSort, string> = {
-  received_desc: 't.received_at DESC, t.id DESC',
-  received_asc: 't.received_at ASC, t.id ASC',
-  priority: 't.priority ASC, t.received_at DESC, t.id DESC',
-};
+/** `none` asks for unassigned tips (null), `me` for the caller's. */
+function assigneeFilter(
+  assignee: string | undefined,
+  me: StaffPrincipal,
+): string | null | undefined {
+  if (!assignee) return undefined;
+  if (assignee === 'none') return null;
+  return assignee === 'me' ? me.analystId : assignee;
+}
 
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
@@ -49,10 +53,7 @@ export function decodeCursor(raw: string, sort: TipSort): Cursor {
   return c;
 }
 
-/**
- * The triage queue: filters, three sort orders and keyset pagination (no
- * OFFSET), each order backed by an index ending in the id tie-breaker.
- */
+/** The triage queue: filters, three sort orders and a cursor for the next page. */
 @Injectable()
 export class ListTips {
   constructor(private readonly tips: TipsRepository) {}
@@ -60,43 +61,24 @@ export class ListTips {
   async execute(q: ListTipsQuery, me: StaffPrincipal): Promise<TipListDto> {
     const sort = q.sort ?? 'received_desc';
     const limit = q.limit ?? 50;
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const p = (value: unknown): string => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-
-    if (q.status) where.push(`t.status = ANY(${p(q.status)}::text[])`);
-    if (q.category) where.push(`t.category = ANY(${p(q.category)}::text[])`);
-    if (q.channel) where.push(`t.channel = ${p(q.channel)}`);
-    if (q.priority) where.push(`t.priority = ANY(${p(q.priority.map(priorityValue))}::smallint[])`);
-    if (q.severity) where.push(`t.severity = ANY(${p(q.severity.map(Number))}::smallint[])`);
-    if (q.tlp) where.push(`t.tlp = ANY(${p(q.tlp)}::text[])`);
-    if (q.tags) where.push(`t.tags @> ${p(q.tags)}::text[]`);
-    if (q.urgency) where.push(`t.submitter_urgency = ANY(${p(q.urgency)}::text[])`);
-    if (q.partner) where.push(`t.partner_id = ${p(q.partner)}`);
-    if (q.receivedFrom) where.push(`t.received_at >= ${p(new Date(q.receivedFrom))}`);
-    if (q.receivedTo) where.push(`t.received_at < ${p(new Date(q.receivedTo))}`);
-    if (q.assignee === 'none') where.push('t.assignee_id IS NULL');
-    else if (q.assignee === 'me') where.push(`t.assignee_id = ${p(me.analystId)}`);
-    else if (q.assignee) where.push(`t.assignee_id = ${p(q.assignee)}`);
-
-    if (q.cursor) {
-      const c = decodeCursor(q.cursor, sort);
-      const r = `${p(c.r)}::timestamptz`;
-      const i = p(c.i);
-      if (sort === 'received_desc') where.push(`(t.received_at, t.id) < (${r}, ${i})`);
-      else if (sort === 'received_asc') where.push(`(t.received_at, t.id) > (${r}, ${i})`);
-      else {
-        const pr = p(c.p);
-        where.push(
-          `(t.priority > ${pr} OR (t.priority = ${pr} AND (t.received_at, t.id) < (${r}, ${i})))`,
-        );
-      }
-    }
-
-    const rows = await this.tips.listForTriage(where, params, ORDER[sort], limit + 1);
+    const c = q.cursor ? decodeCursor(q.cursor, sort) : undefined;
+    const rows = await this.tips.listForTriage(
+      {
+        statuses: q.status,
+        categories: q.category,
+        channel: q.channel,
+        priorities: q.priority?.map(priorityValue),
+        severities: q.severity?.map(Number),
+        tlps: q.tlp,
+        tags: q.tags,
+        urgencies: q.urgency,
+        partnerId: q.partner,
+        receivedFrom: q.receivedFrom ? new Date(q.receivedFrom) : undefined,
+        receivedBefore: q.receivedTo ? new Date(q.receivedTo) : undefined,
+        assigneeId: assigneeFilter(q.assignee, me),
+      },
+      { sort, after: c && { receivedExact: c.r, id: c.i, priority: c.p }, limit: limit + 1 },
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor =

@@ -35,7 +35,7 @@ export function mapTipSummary(r: TriageRow): TipSummaryDto {
     payloadBytes: r.payload_bytes,
     attachmentCount: r.attachment_count,
     keyFingerprints: r.key_fingerprints,
-    signature: r.signature,
+    signature: r.signer_fingerprint,
     version: r.version,
     updatedAt: r.updated_at?.toISOString() ?? null,
   };

@@ -173,7 +173,6 @@ export class TriageController {
     return this.updateTip.execute(id, body, by);
   }
 
-  /** The armored ciphertext, for decryption on the analyst's machine. Audited. */
   @ApiOperation({
     summary: "The tip's ciphertext",
     description:
@@ -208,7 +207,6 @@ export class TriageController {
     return { notes: await this.content.listNotes(id, by) };
   }
 
-  /** An internal note, encrypted on arrival to the intake keys. */
   @ApiOperation({
     summary: 'Add a note',
     description: 'An internal note, encrypted to the intake keys on arrival. Audited.',
@@ -233,7 +231,6 @@ export class TriageController {
     return this.content.addNote(id, body.body, by);
   }
 
-  /** A reply only the submitter (with the receipt) and the analysts can read. */
   @ApiOperation({
     summary: 'Reply to the submitter',
     description:
@@ -269,7 +266,6 @@ export class TriageController {
     return this.content.reply(id, body.body, by);
   }
 
-  /** The conversation with the submitter, as ciphertext. Audited. */
   @ApiOperation({
     summary: 'Read the conversation',
     description: 'Messages and replies with the submitter, as armored ciphertext. Audited.',
@@ -286,7 +282,6 @@ export class TriageController {
     return { messages: await this.content.listMessages(id, by) };
   }
 
-  /** An attachment's OpenPGP ciphertext, streamed. Audited. */
   @ApiOperation({
     summary: 'Download an attachment',
     description:
