@@ -11,7 +11,7 @@ import {
 } from './support/app.js';
 import { withClient } from './support/database.js';
 import { tipctl, type RunResult } from './support/processes.js';
-import { codeFor, STRONG_PASSWORD, uniqueName } from './support/staff.js';
+import { awaitFreshTotpStep, codeFor, STRONG_PASSWORD, uniqueName } from './support/staff.js';
 import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-tipctl-staff-7d';
@@ -40,6 +40,8 @@ describe('tipctl for staff: bootstrap, login, triage, local decryption, audit', 
     const password = /one-time password {2}(\S+)/.exec(created)![1]!;
     const secret = new URL(/TOTP secret {8}(\S+)/.exec(created)![1]!).searchParams.get('secret')!;
     expect(created).toMatch(/[▄▀█]/); // a QR code is drawn
+    // The previous step's code: it must still be inside the accepted window when tipctl sends it.
+    await awaitFreshTotpStep();
     const login = ok(
       await tipctl(['login', '--url', url, '--username', username, '--totp', codeFor(secret, -1)], {
         TIPCTL_CONFIG_DIR: configDir,

@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { keyFingerprintsOf, tipIdOf, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import {
+  awaitFreshTotpStep,
   bearer,
   codeFor,
   staffLogin,
@@ -20,6 +21,7 @@ async function loginAs(
   created: { user: { username: string }; oneTimePassword: string; totpUri: string },
 ): Promise<string> {
   const secret = totpSecretOf(created.totpUri);
+  await awaitFreshTotpStep();
   const first = await request(t.server)
     .post('/v1/auth/sessions')
     .send({
