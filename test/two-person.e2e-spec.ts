@@ -4,11 +4,9 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { keyFingerprintsOf, tipIdOf, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import {
-  awaitFreshTotpStep,
   bearer,
-  codeFor,
+  firstLogin,
   staffLogin,
-  STRONG_PASSWORD,
   totpSecretOf,
   uniqueName,
   type StaffLogin,
@@ -16,30 +14,16 @@ import {
 import { submitTip } from './support/tips.js';
 
 /** Logs in as an account made through the admin API, with the credentials the admin got back. */
-async function loginAs(
+function loginAs(
   t: TestApp,
   created: { user: { username: string }; oneTimePassword: string; totpUri: string },
 ): Promise<string> {
-  const secret = totpSecretOf(created.totpUri);
-  await awaitFreshTotpStep();
-  const first = await request(t.server)
-    .post('/v1/auth/sessions')
-    .send({
-      username: created.user.username,
-      password: created.oneTimePassword,
-      totp: codeFor(secret, -1),
-    })
-    .expect(201);
-  await request(t.server)
-    .post('/v1/auth/password')
-    .set('Authorization', `Bearer ${first.body.token}`)
-    .send({ currentPassword: created.oneTimePassword, newPassword: STRONG_PASSWORD })
-    .expect(204);
-  const second = await request(t.server)
-    .post('/v1/auth/sessions')
-    .send({ username: created.user.username, password: STRONG_PASSWORD, totp: codeFor(secret, 0) })
-    .expect(201);
-  return second.body.token as string;
+  return firstLogin(
+    t,
+    created.user.username,
+    created.oneTimePassword,
+    totpSecretOf(created.totpUri),
+  );
 }
 
 async function auditActions(targetId: string): Promise<string[]> {

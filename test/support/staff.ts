@@ -47,9 +47,36 @@ export async function awaitFreshTotpStep(marginMs = 8_000): Promise<void> {
 }
 
 /**
- * The real path: create (as `tipctl users create` does), log in with the
- * one-time password and a TOTP code, set a strong password, log in again with
- * the next code. Returns a ready session.
+ * A new account's first login: with the one-time password and a TOTP code,
+ * set STRONG_PASSWORD, log in again with the next code. Returns the session token.
+ */
+export async function firstLogin(
+  t: TestApp,
+  username: string,
+  oneTimePassword: string,
+  totpSecret: string,
+): Promise<string> {
+  await awaitFreshTotpStep();
+  const first = await request(t.server)
+    .post('/v1/auth/sessions')
+    .send({ username, password: oneTimePassword, totp: codeFor(totpSecret, -1) })
+    .expect(201);
+  if (first.body.mustChangePassword !== true) throw new Error('expected a one-time password');
+  await request(t.server)
+    .post('/v1/auth/password')
+    .set('Authorization', `Bearer ${first.body.token}`)
+    .send({ currentPassword: oneTimePassword, newPassword: STRONG_PASSWORD })
+    .expect(204);
+  const second = await request(t.server)
+    .post('/v1/auth/sessions')
+    .send({ username, password: STRONG_PASSWORD, totp: codeFor(totpSecret, 0) })
+    .expect(201);
+  return second.body.token as string;
+}
+
+/**
+ * The real path: create (as `tipctl users create` does), then the first
+ * login (`firstLogin`). Returns a ready session.
  */
 export async function staffLogin(
   t: TestApp,
@@ -59,26 +86,11 @@ export async function staffLogin(
   const users = t.app.get(UsersService);
   const created = await users.create(name, role, { actor: null, ip: null });
   const secret = totpSecretOf(created.totpUri);
-  await awaitFreshTotpStep();
-  const first = await request(t.server)
-    .post('/v1/auth/sessions')
-    .send({ username: name, password: created.oneTimePassword, totp: codeFor(secret, -1) })
-    .expect(201);
-  if (first.body.mustChangePassword !== true) throw new Error('expected a one-time password');
-  await request(t.server)
-    .post('/v1/auth/password')
-    .set('Authorization', `Bearer ${first.body.token}`)
-    .send({ currentPassword: created.oneTimePassword, newPassword: STRONG_PASSWORD })
-    .expect(204);
-  const second = await request(t.server)
-    .post('/v1/auth/sessions')
-    .send({ username: name, password: STRONG_PASSWORD, totp: codeFor(secret, 0) })
-    .expect(201);
   return {
     id: created.analyst.id,
     username: name,
     role,
-    token: second.body.token as string,
+    token: await firstLogin(t, name, created.oneTimePassword, secret),
     password: STRONG_PASSWORD,
     totpSecret: secret,
     code: (offset = 1) => codeFor(secret, offset),
