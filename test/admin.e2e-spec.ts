@@ -2,20 +2,11 @@ import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { IntakeKeysService } from '../src/intake-keys/intake-keys.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { withClient } from './support/database.js';
+import { keyFingerprintsOf } from './support/database.js';
 import { privateKeyArmored } from './support/key-fixtures.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
-
-async function fingerprintsOf(reference: string): Promise<string[]> {
-  return withClient(async (c) => {
-    const r = await c.query<{ key_fingerprints: string[] }>(
-      'SELECT key_fingerprints FROM tip WHERE reference = $1',
-      [reference],
-    );
-    return r.rows[0]!.key_fingerprints;
-  });
-}
+import { submitTip } from './support/tips.js';
 
 describe('admin: intake keys and users', () => {
   let a: TestApp;
@@ -38,12 +29,7 @@ describe('admin: intake keys and users', () => {
   });
 
   const submit = async (app: TestApp) =>
-    (
-      await request(app.server)
-        .post('/v1/tips')
-        .send({ category: 'other', submitterUrgency: 'weeks', narrative: 'rotation' })
-        .expect(201)
-    ).body.reference as string;
+    (await submitTip(app, { narrative: 'rotation' })).reference;
 
   it('adds a key without restart, on every instance, and retires it', async () => {
     const added = await makeTestKey('rfc9580');
@@ -60,7 +46,7 @@ describe('admin: intake keys and users', () => {
       pending: true,
     });
     // Pending: encrypts nothing until a second admin approves it.
-    expect(await fingerprintsOf(await submit(a))).toEqual([configured.fingerprint]);
+    expect(await keyFingerprintsOf(await submit(a))).toEqual([configured.fingerprint]);
     await request(a.server)
       .post(`/v1/admin/intake-keys/${added.fingerprint}/approval`)
       .set(...bearer(admin))
@@ -70,13 +56,13 @@ describe('admin: intake keys and users', () => {
       .set(...bearer(secondAdmin))
       .expect(204);
 
-    expect(await fingerprintsOf(await submit(a))).toEqual([
+    expect(await keyFingerprintsOf(await submit(a))).toEqual([
       configured.fingerprint,
       added.fingerprint,
     ]);
     // Instance B picks it up on its periodic reload (INTAKE_KEY_REFRESH_MS); here, at once.
     await b.app.get(IntakeKeysService).reload();
-    expect(await fingerprintsOf(await submit(b))).toEqual([
+    expect(await keyFingerprintsOf(await submit(b))).toEqual([
       configured.fingerprint,
       added.fingerprint,
     ]);
@@ -100,7 +86,7 @@ describe('admin: intake keys and users', () => {
       .delete(`/v1/admin/intake-keys/${added.fingerprint}`)
       .set(...bearer(admin))
       .expect(204);
-    expect(await fingerprintsOf(await submit(a))).toEqual([configured.fingerprint]);
+    expect(await keyFingerprintsOf(await submit(a))).toEqual([configured.fingerprint]);
     await request(a.server)
       .delete(`/v1/admin/intake-keys/${configured.fingerprint}`)
       .set(...bearer(admin))

@@ -5,12 +5,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { decryptMessage } from '../src/crypto/openpgp.js';
-import { startTestApp, type TestApp } from './support/app.js';
-import { dumpDatabase, leakForms, withClient } from './support/database.js';
+import { listenOnLoopback, portOf, startTestApp, type TestApp } from './support/app.js';
+import {
+  dumpDatabase,
+  idleInTransaction,
+  leakForms,
+  tipIdOf,
+  withClient,
+} from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { until } from './support/poll.js';
 import { tipctl } from './support/processes.js';
 import { bearer, codeFor, staffLogin, STRONG_PASSWORD, type StaffLogin } from './support/staff.js';
+import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-followup-e4';
 
@@ -40,42 +47,19 @@ async function counts(): Promise<{
   });
 }
 
-/** Sessions of the service (application_name tipline) on this database that sit in a transaction. */
-async function idleInTransaction(): Promise<number> {
-  return withClient(async (c) => {
-    const r = await c.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = 'tipline'
-          AND state LIKE 'idle in transaction%'`,
-    );
-    return r.rows[0]!.n;
-  });
-}
-
 describe('follow-ups: receipts, replies, messages, attachments', () => {
   let t: TestApp;
   let key: TestKey;
   let analyst: StaffLogin;
 
   const submit = async (extra: Record<string, unknown> = {}) => {
-    const res = await request(t.server)
-      .post('/v1/tips')
-      .send({
-        category: 'terrorism',
-        submitterUrgency: 'days',
-        narrative: `${CANARY} first account`,
-        ...extra,
-      })
-      .expect(201);
-    const id = await withClient(
-      async (c) =>
-        (
-          await c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [
-            res.body.reference,
-          ])
-        ).rows[0]!.id,
-    );
-    return { ...(res.body as { reference: string; receipt: string }), id };
+    const tip = await submitTip(t, {
+      category: 'terrorism',
+      submitterUrgency: 'days',
+      narrative: `${CANARY} first account`,
+      ...extra,
+    });
+    return { ...tip, id: await tipIdOf(tip.reference) };
   };
   const checkIn = (receipt: string) =>
     request(t.server).post('/v1/follow-ups/status').send({ receipt });
@@ -273,8 +257,7 @@ describe('follow-ups: receipts, replies, messages, attachments', () => {
 
     // tipctl: log in as the analyst and save the files decrypted.
     const dir = await mkdtemp(join(tmpdir(), 'tipline-read-'));
-    await t.app.listen(0, '127.0.0.1');
-    const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const url = await listenOnLoopback(t);
     const env = { TIPCTL_CONFIG_DIR: join(dir, 'cfg') };
     const login = await tipctl(
       [
@@ -356,13 +339,12 @@ describe('follow-ups: receipts, replies, messages, attachments', () => {
 
   it('leaves nothing behind when an upload is interrupted mid-stream', async () => {
     const before = await counts();
-    await t.app.listen(0, '127.0.0.1').catch(() => undefined);
-    const address = t.app.getHttpServer().address() as { port: number };
+    await listenOnLoopback(t);
     const boundary = 'tiplineboundary';
     await new Promise<void>((resolve, reject) => {
       const req = httpRequest({
         host: '127.0.0.1',
-        port: address.port,
+        port: portOf(t),
         method: 'POST',
         path: '/v1/tips',
         headers: {

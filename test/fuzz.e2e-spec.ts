@@ -2,11 +2,9 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { STAFF_ROLES, type StaffRole } from '../src/common/auth/roles.js';
-import { SessionsService } from '../src/auth/sessions.service.js';
-import { UsersService } from '../src/auth/users.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
-import { uniqueName } from './support/staff.js';
+import { accountOfEveryRole, issueSession } from './support/staff.js';
 import { partnerToken } from './support/partners.js';
 
 /**
@@ -354,23 +352,13 @@ function shapeProblem(text: string): string | null {
 describe('fuzzing every operation of the OpenAPI document', () => {
   let t: TestApp;
   let ds: DataSource;
-  const userIds = new Map<StaffRole, string>();
+  let userIds: Map<StaffRole, string>;
   let partnerKey: string;
 
   beforeAll(async () => {
     t = await startTestApp([(await makeTestKey()).publicKeyPath]);
     ds = t.app.get(DataSource);
-    const users = t.app.get(UsersService);
-    for (const role of STAFF_ROLES) {
-      const created = await users.create(uniqueName(`fuzz-${role}`), role, {
-        actor: null,
-        ip: null,
-      });
-      await ds.query('UPDATE analyst SET must_change_password = false WHERE id = $1', [
-        created.analyst.id,
-      ]);
-      userIds.set(role, created.analyst.id);
-    }
+    userIds = await accountOfEveryRole(t, 'fuzz');
     partnerKey = await partnerToken(t, {
       name: 'fuzz',
       requestsPerMinute: 100_000,
@@ -401,11 +389,8 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       case 'garbage':
         return 'Basic \u00ff\u00fe';
       default: {
-        const id = userIds.get(caller)!;
-        // Re-enable and reissue: a fuzzed request may have logged this session out.
-        const sessions = t.app.get(SessionsService);
-        const { token } = await ds.transaction((m) => sessions.issue(m, id));
-        return `Bearer ${token}`;
+        // Reissue: a fuzzed request may have logged this session out.
+        return `Bearer ${await issueSession(t, userIds.get(caller)!)}`;
       }
     }
   }

@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { decryptMessage } from '../src/crypto/openpgp.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { run } from './support/processes.js';
+import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-gnupg-4e1d';
 
@@ -57,11 +57,7 @@ describe('GnuPG interoperability', () => {
     expect(version.stdout.toString()).toMatch(/gpg \(GnuPG\) 2\./);
 
     const narrative = `${CANARY} 🦆 \u0000 <b>&</b>`;
-    const res = await request(t.server)
-      .post('/v1/tips')
-      .send({ category: 'espionage', submitterUrgency: 'weeks', narrative })
-      .expect(201);
-    const reference = (res.body as { reference: string }).reference;
+    const { reference } = await submitTip(t, { category: 'espionage', narrative });
     const payload = await withClient(async (c) => {
       const r = await c.query<{ payload: Buffer }>('SELECT payload FROM tip WHERE reference = $1', [
         reference,

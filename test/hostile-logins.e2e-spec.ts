@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { startTestApp, type TestApp } from './support/app.js';
+import { listenOnLoopback, portOf, startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
 import { STRONG_PASSWORD, staffLogin, type StaffLogin } from './support/staff.js';
 
@@ -46,9 +46,8 @@ describe('login lockout is not a weapon; health probes have their own limit', ()
       HEALTH_RATE_LIMIT: '70',
     });
     analyst = await staffLogin(t, 'analyst');
-    await t.app.listen(0, '127.0.0.1');
-    const address = t.app.getHttpServer().address();
-    port = typeof address === 'object' && address ? address.port : 0;
+    await listenOnLoopback(t);
+    port = portOf(t);
   });
   afterAll(async () => {
     await t?.close();

@@ -3,8 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { RetentionJobs } from '../src/retention/retention.jobs.js';
 import { UploadSlots } from '../src/tips/attachments/upload-slots.js';
-import { startTestApp, type TestApp } from './support/app.js';
-import { withClient } from './support/database.js';
+import { listenOnLoopback, portOf, startTestApp, type TestApp } from './support/app.js';
+import { idleInTransaction, q, withClient } from './support/database.js';
 import { until } from './support/poll.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 
@@ -58,24 +58,10 @@ function rawClient(port: number): Promise<RawClient> {
 }
 
 async function stagedRows(): Promise<number> {
-  return withClient(async (c) => {
-    const r = await c.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM attachment WHERE tip_id IS NULL',
-    );
-    return r.rows[0]!.n;
-  });
-}
-
-/** Sessions of the service (application_name tipline) on this database that sit in a transaction. */
-async function idleInTransaction(): Promise<number> {
-  return withClient(async (c) => {
-    const r = await c.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND application_name = 'tipline'
-          AND state LIKE 'idle in transaction%'`,
-    );
-    return r.rows[0]!.n;
-  });
+  const [row] = await q<{ n: number }>(
+    'SELECT count(*)::int AS n FROM attachment WHERE tip_id IS NULL',
+  );
+  return row!.n;
 }
 
 async function postJsonTip(port: number): Promise<{ status: number; ms: number }> {
@@ -87,12 +73,6 @@ async function postJsonTip(port: number): Promise<{ status: number; ms: number }
   });
   await res.arrayBuffer();
   return { status: res.status, ms: Date.now() - started };
-}
-
-function port(t: TestApp): number {
-  const address = t.app.getHttpServer().address();
-  if (address === null || typeof address !== 'object') throw new Error('not listening');
-  return address.port;
 }
 
 describe('hostile clients cannot hold the service', () => {
@@ -109,14 +89,14 @@ describe('hostile clients cannot hold the service', () => {
       DATABASE_STATEMENT_TIMEOUT_MS: '5000',
       BACKGROUND_JOBS: 'true',
     });
-    await t.app.listen(0, '127.0.0.1');
+    await listenOnLoopback(t);
   });
   afterAll(async () => {
     await t?.close();
   });
 
   it('accepts a JSON tip within a second while twelve uploads stall or break off, and after they leave', async () => {
-    const p = port(t);
+    const p = portOf(t);
     expect(await stagedRows()).toBe(0);
     const slots = t.app.get(UploadSlots);
     const fileBytes = 50 * 1024 * 1024;
@@ -165,7 +145,7 @@ describe('hostile clients cannot hold the service', () => {
   });
 
   it('lets a slow upload through: the bound is idle time between bytes, not total time', async () => {
-    const p = port(t);
+    const p = portOf(t);
     const pieces = 16;
     const piece = randomBytes(32 * 1024);
     const { head, tail } = uploadHead('/v1/tips', pieces * piece.length);
@@ -191,7 +171,7 @@ describe('hostile clients cannot hold the service', () => {
   });
 
   it('closes a trickled JSON body at the body deadline even though bytes keep coming', async () => {
-    const p = port(t);
+    const p = portOf(t);
     const client = await rawClient(p);
     const started = Date.now();
     client.socket.write(
@@ -273,14 +253,14 @@ describe('upload slots per instance', () => {
   beforeAll(async () => {
     const key = await makeTestKey();
     t = await startTestApp([key.publicKeyPath], { UPLOAD_CONCURRENCY: '2' });
-    await t.app.listen(0, '127.0.0.1');
+    await listenOnLoopback(t);
   });
   afterAll(async () => {
     await t?.close();
   });
 
   it('answers 503 with Retry-After when full, and tips without files still go through', async () => {
-    const p = port(t);
+    const p = portOf(t);
     const slots = t.app.get(UploadSlots);
     const held: RawClient[] = [];
     for (let i = 0; i < 2; i++) {

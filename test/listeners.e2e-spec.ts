@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { listenersOf } from '../src/common/listeners/listeners.js';
-import { startTestApp, TEST_SERVER_SECRET, testDatabaseUrl, type TestApp } from './support/app.js';
+import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
-import { startService } from './support/processes.js';
+import { startService, testServiceEnv } from './support/processes.js';
 import { listRoutes, type RouteInfo } from './support/routes.js';
 
 // A v3 address made by Debian's tor (checksum valid).
@@ -200,15 +200,13 @@ describe('PARTNER_LISTENER=staff and the onion limit', () => {
 describe('the built service with two listeners', () => {
   it('starts with PUBLIC_LISTEN and STAFF_LISTEN and splits the routes', async () => {
     const key = await makeTestKey();
-    const service = await startService({
-      NODE_ENV: 'test',
-      DATABASE_URL: testDatabaseUrl(),
-      SERVER_SECRET: TEST_SERVER_SECRET,
-      INTAKE_PUBLIC_KEYS: key.publicKeyPath,
-      BACKGROUND_JOBS: 'false',
-      PUBLIC_LISTEN: '127.0.0.1:0',
-      STAFF_LISTEN: '127.0.0.1:0',
-    });
+    const service = await startService(
+      testServiceEnv(key.publicKeyPath, {
+        BACKGROUND_JOBS: 'false',
+        PUBLIC_LISTEN: '127.0.0.1:0',
+        STAFF_LISTEN: '127.0.0.1:0',
+      }),
+    );
     try {
       const staff = /staff listener on (http:\/\/[^\s"]+)/.exec(service.output())?.[1];
       expect(staff).toBeDefined();

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
 import { bearer, staffLogin } from './support/staff.js';
+import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-metrics-5f';
 const TOKEN = 'metrics-token-0123456789abcdef';
@@ -78,10 +79,11 @@ describe('GET /metrics', () => {
       ).toBeGreaterThanOrEqual(0);
     }
     const waitingBefore = value(before, 'tipline_untriaged_tips{priority="P1"}');
-    const tip = await request(dev.server)
-      .post('/v1/tips')
-      .send({ category: 'terrorism', submitterUrgency: 'immediate-danger', narrative: CANARY })
-      .expect(201);
+    const tip = await submitTip(dev, {
+      category: 'terrorism',
+      submitterUrgency: 'immediate-danger',
+      narrative: CANARY,
+    });
     const during = await scrape();
     expect(value(during, 'tipline_untriaged_tips{priority="P1"}')).toBe(waitingBefore + 1);
     // Minute precision: the oldest P1 is at least as old as this one (0 to 60 s).
@@ -95,7 +97,7 @@ describe('GET /metrics', () => {
         .get('/v1/triage/tips?status=new&priority=P1&limit=200')
         .set(...bearer(analyst))
         .expect(200)
-    ).body.tips.find((t: { reference: string }) => t.reference === tip.body.reference).id as string;
+    ).body.tips.find((t: { reference: string }) => t.reference === tip.reference).id as string;
     await request(dev.server)
       .patch(`/v1/triage/tips/${id}`)
       .set(...bearer(analyst))
@@ -108,7 +110,7 @@ describe('GET /metrics', () => {
       value(after, 'tipline_time_to_first_triage_seconds_bucket{le="300",priority="P1"}'),
     ).toBe(1);
     expect(after).not.toContain(CANARY);
-    expect(after).not.toContain(tip.body.reference as string);
+    expect(after).not.toContain(tip.reference);
   });
 
   it('needs the token in production, and is absent there without one', async () => {

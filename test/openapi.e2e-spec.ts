@@ -7,10 +7,10 @@ import { resolve } from 'node:path';
 import request, { type Response } from 'supertest';
 import { UsersService } from '../src/auth/users.service.js';
 import { generateKeyPair } from '../src/crypto/openpgp.js';
-import { startTestApp, TEST_SERVER_SECRET, testDatabaseUrl, type TestApp } from './support/app.js';
-import { withClient } from './support/database.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { tipIdOf } from './support/database.js';
 import { makeTestKey } from './support/keys.js';
-import { startService } from './support/processes.js';
+import { startService, testServiceEnv } from './support/processes.js';
 import {
   bearer,
   codeFor,
@@ -146,13 +146,6 @@ function expectDocumented(res: Response, method: Method, path: string): void {
         (e) => `${e.instancePath || '(body)'} ${e.message ?? ''} ${JSON.stringify(e.params)}`,
       );
   expect({ response: key, problems }).toEqual({ response: key, problems: [] });
-}
-
-async function tipId(reference: string): Promise<string> {
-  return withClient(async (c) => {
-    const r = await c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]);
-    return r.rows[0]!.id;
-  });
 }
 
 /** A request example of the document, so that the server is shown to accept it. */
@@ -363,8 +356,8 @@ describe('OpenAPI document: real responses match it', () => {
       .set(...bearer(analyst))
       .expect(200);
     expectDocumented(list, 'get', '/v1/triage/tips');
-    const replyable = { id: await tipId(reference) };
-    const withFile = { id: await tipId(uploadReference) };
+    const replyable = { id: await tipIdOf(reference) };
+    const withFile = { id: await tipIdOf(uploadReference) };
     expectDocumented(
       await request(t.server)
         .get('/v1/triage/tips?limit=0')
@@ -818,7 +811,7 @@ describe('OpenAPI document: real responses match it', () => {
   });
 
   it('exports and webhooks', async () => {
-    const id = await tipId(reference);
+    const id = await tipIdOf(reference);
     expectDocumented(
       await request(t.server)
         .post(`/v1/triage/tips/${id}/exports`)
@@ -919,21 +912,18 @@ describe('OpenAPI document: real responses match it', () => {
 // Production is only reachable through the built service (it refuses test settings).
 describe('Swagger UI in production (the built service)', () => {
   let keyPath: string;
-  const env = (nodeEnv: string) => ({
-    NODE_ENV: nodeEnv,
-    DATABASE_URL: testDatabaseUrl(),
-    INTAKE_PUBLIC_KEYS: keyPath,
-    SERVER_SECRET: TEST_SERVER_SECRET,
-    BACKGROUND_JOBS: 'false',
-    ENCRYPTION_THREADS: '0',
-  });
-
   beforeAll(async () => {
     keyPath = (await makeTestKey()).publicKeyPath;
   });
 
   it('is not served in production', async () => {
-    const service = await startService(env('production'));
+    const service = await startService(
+      testServiceEnv(keyPath, {
+        NODE_ENV: 'production',
+        BACKGROUND_JOBS: 'false',
+        ENCRYPTION_THREADS: '0',
+      }),
+    );
     try {
       for (const path of ['/docs', '/docs/', '/docs-json', '/docs/swagger-ui-init.js']) {
         expect({ path, status: (await fetch(new URL(path, service.url))).status }).toEqual({

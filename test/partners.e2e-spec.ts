@@ -2,17 +2,15 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { canonicalJson } from '../src/common/canonical-json.js';
 import { decryptMessage, generateKeyPair, signDetached } from '../src/crypto/openpgp.js';
+import type { ApiKeyScope } from '../src/partners/api-keys.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { dumpDatabase, leakForms, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
+import { partnerThroughAdminApi, type ApiPartner } from './support/partners.js';
+import { awaitRoomInWindow, msLeftInStep, UTC_DAY_MS } from './support/windows.js';
 
 const CANARY = 'CANARY-partner-0c1d';
-
-interface Partner {
-  id: string;
-  key: string;
-}
 
 async function tipCount(partnerId: string, sourceRef?: string): Promise<number> {
   return withClient(async (c) => {
@@ -28,8 +26,8 @@ describe('partner API', () => {
   let t: TestApp;
   let intake: TestKey;
   let admin: StaffLogin;
-  let a: Partner;
-  let b: Partner;
+  let a: ApiPartner;
+  let b: ApiPartner;
   const output: string[] = [];
   const writes = {
     out: process.stdout.write.bind(process.stdout),
@@ -44,24 +42,10 @@ describe('partner API', () => {
     ...extra,
   });
 
-  async function makePartner(
-    settings: Record<string, unknown> = {},
-    scopes = ['tips:submit', 'tips:read'],
-  ): Promise<Partner> {
-    const created = await request(t.server)
-      .post('/v1/admin/partners')
-      .set(...bearer(admin))
-      .send({ name: `Partner ${randomUUID()}`, ...settings })
-      .expect(201);
-    const key = await request(t.server)
-      .post(`/v1/admin/partners/${created.body.id}/api-keys`)
-      .set(...bearer(admin))
-      .send({ scopes, label: 'ci' })
-      .expect(201);
-    return { id: created.body.id, key: key.body.apiKey };
-  }
+  const makePartner = (settings: Record<string, unknown> = {}, scopes?: ApiKeyScope[]) =>
+    partnerThroughAdminApi(t, admin, settings, scopes);
 
-  const post = (p: Partner, body: unknown, idem: string | null = randomUUID()) => {
+  const post = (p: ApiPartner, body: unknown, idem: string | null = randomUUID()) => {
     let req = request(t.server).post('/v1/partner/tips').set('Authorization', `Bearer ${p.key}`);
     if (idem !== null) req = req.set('Idempotency-Key', idem);
     return req.send(body as object);
@@ -255,6 +239,8 @@ describe('partner API', () => {
   });
 
   it('enforces quotas with 429, Retry-After and RateLimit headers; usage shows them', async () => {
+    // The daily count restarts at 00:00 UTC (the service's clock is this process's).
+    await awaitRoomInWindow('the UTC day', () => msLeftInStep(UTC_DAY_MS), 20_000);
     const daily = await makePartner({ tipsPerDay: 2 });
     await post(daily, tip('q-1')).expect(201);
     await post(daily, tip('q-2')).expect(201);

@@ -1,8 +1,7 @@
 import { request as httpRequest } from 'node:http';
-import { testDatabaseUrl, TEST_SERVER_SECRET } from './support/app.js';
 import { dumpDatabase, leakForms } from './support/database.js';
 import { makeTestKey } from './support/keys.js';
-import { startService, type RunningService } from './support/processes.js';
+import { startService, testServiceEnv, type RunningService } from './support/processes.js';
 
 const CANARY = 'CANARY-privacy-9b7e';
 /** A distinctive loopback address the requests come from. */
@@ -53,16 +52,14 @@ describe.each(['json', 'pretty'] as const)('submitters leave no trace (%s logs)'
 
   beforeAll(async () => {
     const key = await makeTestKey();
-    service = await startService({
-      NODE_ENV: 'test',
-      DATABASE_URL: testDatabaseUrl(),
-      SERVER_SECRET: TEST_SERVER_SECRET,
-      INTAKE_PUBLIC_KEYS: key.publicKeyPath,
-      LOG_LEVEL: 'trace',
-      LOG_FORMAT: format,
-      BACKGROUND_JOBS: 'false',
-      SITE_MIN_SECONDS: '0',
-    });
+    service = await startService(
+      testServiceEnv(key.publicKeyPath, {
+        LOG_LEVEL: 'trace',
+        LOG_FORMAT: format,
+        BACKGROUND_JOBS: 'false',
+        SITE_MIN_SECONDS: '0',
+      }),
+    );
   });
   afterAll(async () => {
     await service?.stop();

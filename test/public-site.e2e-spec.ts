@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { decryptMessage } from '../src/crypto/openpgp.js';
 import { Catalogue, type Lang } from '../src/public-site/messages.js';
 import { SITE_CSP } from '../src/public-site/site-renderer.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { listenOnLoopback, startTestApp, type TestApp } from './support/app.js';
 import { axeViolations, launchChromium, waitFor, watchedPage } from './support/browser.js';
 import { withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
@@ -17,13 +17,6 @@ const KB = 1024;
 
 /** axe results per page, language and JavaScript setting, printed at the end for the record. */
 const axeTable: string[] = [];
-
-async function listen(t: TestApp): Promise<string> {
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const address = t.app.getHttpServer().address();
-  if (typeof address !== 'object' || address === null) throw new Error('not listening');
-  return `http://127.0.0.1:${address.port}`;
-}
 
 async function tipRow(reference: string) {
   return withClient(
@@ -64,7 +57,7 @@ describe('public site in Chromium', () => {
       UPLOAD_MAX_MB: '5',
       ORGANISATION_NAME: 'Tipline test unit',
     });
-    base = await listen(t);
+    base = await listenOnLoopback(t);
     browser = await launchChromium();
     auditor = await browser.newContext({ javaScriptEnabled: true });
     analyst = await staffLogin(t, 'analyst');
@@ -584,7 +577,7 @@ describe('proof of work at the production difficulty', () => {
     const t = await startTestApp([key.publicKeyPath], { POW_DIFFICULTY: '18' });
     const browser = await launchChromium();
     try {
-      const base = await listen(t);
+      const base = await listenOnLoopback(t);
       const page = await (await browser.newContext()).newPage();
       await page.goto(`${base}/`);
       await waitFor(

@@ -23,6 +23,7 @@ import { resolveServerSecret } from '../src/config/server-secret.js';
 import { TEST_SERVER_SECRET, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
+import { submitTip } from './support/tips.js';
 
 const exec = promisify(execFile);
 const TOOLS = ['initdb', 'pg_ctl', 'pg_basebackup', 'postgres'];
@@ -155,13 +156,8 @@ describeWithBinaries('reads on a streaming replica', () => {
   let auditor: StaffLogin;
   const logLines: string[] = [];
 
-  const submit = async (narrative: string): Promise<string> => {
-    const res = await request(t!.server)
-      .post('/v1/tips')
-      .send({ category: 'cyber', submitterUrgency: 'days', narrative })
-      .expect(201);
-    return (res.body as { reference: string }).reference;
-  };
+  const submit = async (narrative: string): Promise<string> =>
+    (await submitTip(t!, { category: 'cyber', submitterUrgency: 'days', narrative })).reference;
 
   const queue = async (): Promise<Array<{ id: string; reference: string; version: number }>> => {
     const res = await request(t!.server)

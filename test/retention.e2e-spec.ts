@@ -1,13 +1,10 @@
 import request from 'supertest';
 import { RetentionJobs } from '../src/retention/retention.jobs.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { withClient } from './support/database.js';
+import { q, tipIdOf } from './support/database.js';
 import { makeTestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
-
-async function q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return withClient(async (c) => (await c.query(sql, params)).rows as T[]);
-}
+import { submitTip } from './support/tips.js';
 
 /** Retention through pg-boss with two instances on one database: each due tip is purged once. */
 describe('retention', () => {
@@ -27,13 +24,8 @@ describe('retention', () => {
   });
 
   const submitAndClose = async (legalHold: boolean) => {
-    const res = await request(a.server)
-      .post('/v1/tips')
-      .send({ category: 'proliferation', submitterUrgency: 'weeks', narrative: 'old case' })
-      .expect(201);
-    const id = (
-      await q<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [res.body.reference])
-    )[0]!.id;
+    const tip = await submitTip(a, { category: 'proliferation', narrative: 'old case' });
+    const id = await tipIdOf(tip.reference);
     await request(a.server)
       .patch(`/v1/triage/tips/${id}`)
       .set(...bearer(lead))
@@ -51,8 +43,8 @@ describe('retention', () => {
       .expect(200);
     return {
       id,
-      reference: res.body.reference as string,
-      receipt: res.body.receipt as string,
+      reference: tip.reference,
+      receipt: tip.receipt,
       purgeAfter: closed.body.purgeAfter as string,
     };
   };

@@ -1,13 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { SessionsService } from '../src/auth/sessions.service.js';
-import { UsersService } from '../src/auth/users.service.js';
 import { STAFF_ROLES, type StaffRole } from '../src/common/auth/roles.js';
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
 import { listRoutes, type RouteInfo } from './support/routes.js';
-import { uniqueName } from './support/staff.js';
+import { accountOfEveryRole, issueSession } from './support/staff.js';
 import { partnerToken } from './support/partners.js';
 
 type Caller = 'anonymous' | 'partner' | StaffRole;
@@ -98,32 +95,20 @@ function allowed(route: RouteInfo, caller: Caller): boolean {
  */
 describe('role-by-route matrix', () => {
   let t: TestApp;
-  let sessions: SessionsService;
-  const ids = new Map<StaffRole, string>();
+  let ids: Map<StaffRole, string>;
+  let partnerKey: string;
 
   beforeAll(async () => {
     t = await startTestApp([(await makeTestKey()).publicKeyPath]);
-    const users = t.app.get(UsersService);
-    sessions = t.app.get(SessionsService);
-    const dataSource = t.app.get(DataSource);
-    for (const role of STAFF_ROLES) {
-      const created = await users.create(uniqueName(role), role, { actor: null, ip: null });
-      await dataSource.query('UPDATE analyst SET must_change_password = false WHERE id = $1', [
-        created.analyst.id,
-      ]);
-      ids.set(role, created.analyst.id);
-    }
+    ids = await accountOfEveryRole(t);
     partnerKey = await partnerToken(t, { name: 'matrix', requestsPerMinute: 1000 });
   });
   afterAll(async () => {
     await t?.close();
   });
 
-  let partnerKey: string;
   const tokenFor = async (caller: Exclude<Caller, 'anonymous'>): Promise<string> =>
-    caller === 'partner'
-      ? partnerKey
-      : (await t.app.get(DataSource).transaction((m) => sessions.issue(m, ids.get(caller)!))).token;
+    caller === 'partner' ? partnerKey : issueSession(t, ids.get(caller)!);
 
   it('covers every route for anonymous callers and each role', async () => {
     const routes = listRoutes(t.app);

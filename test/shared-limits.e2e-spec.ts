@@ -1,9 +1,7 @@
 import request from 'supertest';
-import { PartnerApiKeysService } from '../src/partners/partner-api-keys.service.js';
-import { PartnersService } from '../src/partners/partners.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
-import { uniqueName } from './support/staff.js';
+import { partnerToken } from './support/partners.js';
 
 const redisUrl = process.env.REDIS_URL;
 const withRedis = redisUrl ? describe : describe.skip;
@@ -24,14 +22,8 @@ withRedis('rate limits shared through REDIS_URL', () => {
   });
 
   it('counts requests made to either instance against the same limit', async () => {
-    const partners = a.app.get(PartnersService);
-    const partner = await partners.create(
-      { name: uniqueName('shared'), requestsPerMinute: 3 },
-      { actor: null, ip: null },
-    );
-    const { token } = await a.app
-      .get(PartnerApiKeysService)
-      .createKey(partner.id, { scopes: ['tips:read'] }, { actor: null, ip: null });
+    // A new key: its window opens at the first request below, so all five fall in it.
+    const token = await partnerToken(a, { name: 'shared', requestsPerMinute: 3 }, ['tips:read']);
     const get = (t: TestApp) =>
       request(t.server).get('/v1/partner/usage').set('Authorization', `Bearer ${token}`);
     await get(a).expect(200);

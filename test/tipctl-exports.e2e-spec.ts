@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startTestApp, type TestApp } from './support/app.js';
+import { listenOnLoopback, startTestApp, type TestApp } from './support/app.js';
 import { withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
+import { partnerThroughAdminApi } from './support/partners.js';
 import { tipctl, type RunResult } from './support/processes.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
 import { notBefore, parseStixPattern, stixSchemaErrors } from './support/stix.js';
@@ -91,8 +92,7 @@ describe('tipctl exports: STIX, MISP, TheHive after local decryption', () => {
   beforeAll(async () => {
     intake = await makeTestKey();
     t = await startTestApp([intake.publicKeyPath]);
-    await t.app.listen(0, '127.0.0.1');
-    const url = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    const url = await listenOnLoopback(t);
     const admin = await staffLogin(t, 'admin');
     lead = await staffLogin(t, 'lead');
     dir = await mkdtemp(join(tmpdir(), 'tipline-exports-'));
@@ -110,19 +110,15 @@ describe('tipctl exports: STIX, MISP, TheHive after local decryption', () => {
     );
     env = { TIPCTL_CONFIG_DIR: configDir };
 
-    const partner = await request(t.server)
-      .post('/v1/admin/partners')
-      .set(...bearer(admin))
-      .send({ name: `Exports partner ${randomUUID()}` })
-      .expect(201);
-    const apiKey = await request(t.server)
-      .post(`/v1/admin/partners/${partner.body.id}/api-keys`)
-      .set(...bearer(admin))
-      .send({ scopes: ['tips:submit'], label: 'ci' })
-      .expect(201);
+    const partner = await partnerThroughAdminApi(
+      t,
+      admin,
+      { name: `Exports partner ${randomUUID()}` },
+      ['tips:submit'],
+    );
     const submitted = await request(t.server)
       .post('/v1/partner/tips')
-      .set('Authorization', `Bearer ${apiKey.body.apiKey}`)
+      .set('Authorization', `Bearer ${partner.key}`)
       .set('Idempotency-Key', randomUUID())
       .send({
         category: 'cyber',

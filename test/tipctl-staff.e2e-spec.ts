@@ -2,10 +2,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startTestApp, testDatabaseUrl, TEST_SERVER_SECRET, type TestApp } from './support/app.js';
+import {
+  listenOnLoopback,
+  startTestApp,
+  testDatabaseUrl,
+  TEST_SERVER_SECRET,
+  type TestApp,
+} from './support/app.js';
 import { withClient } from './support/database.js';
 import { tipctl, type RunResult } from './support/processes.js';
-import { codeFor, STRONG_PASSWORD, uniqueName } from './support/staff.js';
+import { awaitFreshTotpStep, codeFor, STRONG_PASSWORD, uniqueName } from './support/staff.js';
+import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-tipctl-staff-7d';
 const PASSPHRASE = 'analyst workstation key passphrase';
@@ -33,6 +40,8 @@ describe('tipctl for staff: bootstrap, login, triage, local decryption, audit', 
     const password = /one-time password {2}(\S+)/.exec(created)![1]!;
     const secret = new URL(/TOTP secret {8}(\S+)/.exec(created)![1]!).searchParams.get('secret')!;
     expect(created).toMatch(/[▄▀█]/); // a QR code is drawn
+    // The previous step's code: it must still be inside the accepted window when tipctl sends it.
+    await awaitFreshTotpStep();
     const login = ok(
       await tipctl(['login', '--url', url, '--username', username, '--totp', codeFor(secret, -1)], {
         TIPCTL_CONFIG_DIR: configDir,
@@ -50,9 +59,7 @@ describe('tipctl for staff: bootstrap, login, triage, local decryption, audit', 
     await writeFile(join(dir, 'pass'), PASSPHRASE);
     ok(await tipctl(['keys', 'generate', '--out', keyDir, '--passphrase-file', join(dir, 'pass')]));
     t = await startTestApp([join(keyDir, 'intake-public.asc')]);
-    await t.app.listen(0, '127.0.0.1');
-    url = await t.app.getUrl();
-    url = url.replace('[::1]', '127.0.0.1');
+    url = await listenOnLoopback(t);
   });
   afterAll(async () => {
     await t?.close();
@@ -63,15 +70,11 @@ describe('tipctl for staff: bootstrap, login, triage, local decryption, audit', 
     await bootstrap('lead', leadDir);
     const env = { TIPCTL_CONFIG_DIR: leadDir };
 
-    const res = await request(t.server)
-      .post('/v1/tips')
-      .send({
-        category: 'foreign-interference',
-        submitterUrgency: 'days',
-        narrative: `${CANARY} narrative`,
-      })
-      .expect(201);
-    const reference = res.body.reference as string;
+    const { reference } = await submitTip(t, {
+      category: 'foreign-interference',
+      submitterUrgency: 'days',
+      narrative: `${CANARY} narrative`,
+    });
 
     const list = ok(await tipctl(['tips', 'list', '--status', 'new', '--limit', '200'], env));
     expect(list).toMatch(/^ID\s+REFERENCE\s+RECEIVED \(UTC\)\s+PRI\s+STATUS/);

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { startTestApp, testDatabaseUrl, type TestApp } from './support/app.js';
 import { ROOT, tipctl } from './support/processes.js';
+import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-tipctl-91bb';
 const PASSPHRASE = 'a long passphrase for the test analyst key';
@@ -106,11 +106,12 @@ describe('tipctl', () => {
     ]);
 
     const narrative = `${CANARY} 🦆 \u0000 "quoted" \\ <tag>`;
-    const res = await request(t.server)
-      .post('/v1/tips')
-      .send({ category: 'cyber', submitterUrgency: 'days', narrative, contact: 'signal: +1 555' })
-      .expect(201);
-    const reference = (res.body as { reference: string }).reference;
+    const { reference } = await submitTip(t, {
+      category: 'cyber',
+      submitterUrgency: 'days',
+      narrative,
+      contact: 'signal: +1 555',
+    });
 
     const payloadFile = join(dir, 'payload.pgp');
     const exported = await tipctl(

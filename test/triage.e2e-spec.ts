@@ -2,25 +2,17 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { decryptMessage } from '../src/crypto/openpgp.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { dumpDatabase, leakForms, withClient } from './support/database.js';
+import { dumpDatabase, leakForms, tipIdOf, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
+import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-triage-55aa';
 
-async function submit(t: TestApp, body: Record<string, unknown> = {}): Promise<string> {
-  const res = await request(t.server)
-    .post('/v1/tips')
-    .send({ category: 'cyber', submitterUrgency: 'days', narrative: CANARY, ...body })
-    .expect(201);
-  return res.body.reference as string;
-}
-
-async function idOf(reference: string): Promise<string> {
-  return withClient(async (c) => {
-    const r = await c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]);
-    return r.rows[0]!.id;
-  });
+/** A tip with the canary as its narrative; returns its reference. */
+async function submit(t: TestApp, fields: Record<string, unknown> = {}): Promise<string> {
+  const tip = { category: 'cyber', submitterUrgency: 'days', narrative: CANARY, ...fields };
+  return (await submitTip(t, tip)).reference;
 }
 
 describe('triage', () => {
@@ -46,7 +38,7 @@ describe('triage', () => {
       category: 'espionage',
       submitterUrgency: 'immediate-danger',
     });
-    const id = await idOf(reference);
+    const id = await tipIdOf(reference);
 
     const queue = await request(t.server)
       .get('/v1/triage/tips?status=new&category=espionage&assignee=none&priority=P1')
@@ -188,7 +180,7 @@ describe('triage', () => {
   });
 
   it('refuses a stale version with 409 and an illegal transition with 409', async () => {
-    const id = await idOf(await submit(t));
+    const id = await tipIdOf(await submit(t));
     await request(t.server)
       .patch(`/v1/triage/tips/${id}`)
       .set(...bearer(analyst))
@@ -217,8 +209,8 @@ describe('triage', () => {
   });
 
   it('lets an analyst only propose a duplicate; a lead confirms it, and can undo it before purge', async () => {
-    const original = await idOf(await submit(t));
-    const id = await idOf(await submit(t));
+    const original = await tipIdOf(await submit(t));
+    const id = await tipIdOf(await submit(t));
     const patch = (who: StaffLogin, body: Record<string, unknown>) =>
       request(t.server)
         .patch(`/v1/triage/tips/${id}`)
@@ -260,7 +252,7 @@ describe('triage', () => {
   });
 
   it('keeps an analyst from changing the status of a tip assigned to someone else', async () => {
-    const id = await idOf(await submit(t));
+    const id = await tipIdOf(await submit(t));
     const assigned = await request(t.server)
       .patch(`/v1/triage/tips/${id}`)
       .set(...bearer(lead))
@@ -280,7 +272,7 @@ describe('triage', () => {
   });
 
   it('lets leads assign anyone and only leads set legal hold', async () => {
-    const id = await idOf(await submit(t));
+    const id = await tipIdOf(await submit(t));
     await request(t.server)
       .patch(`/v1/triage/tips/${id}`)
       .set(...bearer(analyst))
@@ -313,7 +305,7 @@ describe('triage', () => {
     const tag = `page-${Date.now()}`;
     const ids: string[] = [];
     for (let i = 0; i < 23; i++) {
-      const id = await idOf(
+      const id = await tipIdOf(
         await submit(t, { submitterUrgency: i % 3 === 0 ? 'immediate-danger' : 'weeks' }),
       );
       await request(t.server)

@@ -3,14 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PgBoss } from 'pg-boss';
-import pg from 'pg';
 import { solve } from '../src/proof-of-work/pow.js';
 import { RETENTION_QUEUE } from '../src/retention/retention.jobs.js';
 import { testDatabaseUrl } from './support/app.js';
+import { q, tipIdOf } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { until } from './support/poll.js';
 import { startService, tipctl, type RunningService } from './support/processes.js';
 import { awaitFreshTotpStep, codeFor, STRONG_PASSWORD, uniqueName } from './support/staff.js';
+import { postTip } from './support/tips.js';
+import { awaitRoomInWindow, publicLimitKey, redisWindow } from './support/windows.js';
 
 const redisUrl = process.env.REDIS_URL;
 const withRedis = redisUrl ? describe : describe.skip;
@@ -27,16 +29,6 @@ async function json(url: string, path: string, init: RequestInit = {}) {
     status: res.status,
     body: (await res.json().catch(() => ({}))) as Record<string, unknown>,
   };
-}
-
-async function q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: testDatabaseUrl() });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
 }
 
 /** An admin bootstrapped on the host with tipctl, logged in on `url` with a real password. */
@@ -102,16 +94,8 @@ withRedis('two instances of the service', () => {
     await b?.stop();
   });
 
-  const submit = async (url: string, pow?: string) =>
-    json(url, '/v1/tips', {
-      method: 'POST',
-      headers: pow ? { 'x-tipline-pow': pow } : {},
-      body: JSON.stringify({
-        category: 'other',
-        submitterUrgency: 'weeks',
-        narrative: 'two instances',
-      }),
-    });
+  const submit = (url: string, pow?: string) =>
+    postTip(url, { narrative: 'two instances' }, pow ? { 'x-tipline-pow': pow } : {});
   const solved = async (url: string) => {
     const res = await json(url, '/v1/challenges');
     if (res.status !== 200) throw new Error(`GET /v1/challenges answered ${res.status}`);
@@ -176,12 +160,11 @@ withRedis('two instances of the service', () => {
 
   it('runs a retention job once for both', async () => {
     const tip = await submit(a.url, await solved(a.url));
-    const [row] = await q<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [
-      tip.body.reference,
-    ]);
+    expect(tip.status).toBe(201);
+    const id = await tipIdOf(tip.body.reference as string);
     await q(
       `UPDATE tip SET status = 'closed', purge_after = now() - interval '1 minute' WHERE id = $1`,
-      [row!.id],
+      [id],
     );
     const boss = new PgBoss({
       connectionString: testDatabaseUrl(),
@@ -197,13 +180,13 @@ withRedis('two instances of the service', () => {
       await boss.stop({ graceful: false });
     }
     const deadline = Date.now() + 20_000;
-    while ((await q('SELECT 1 FROM tip WHERE id = $1', [row!.id])).length > 0) {
+    while ((await q('SELECT 1 FROM tip WHERE id = $1', [id])).length > 0) {
       if (Date.now() > deadline) throw new Error('no instance ran the job');
       await new Promise((r) => setTimeout(r, 250));
     }
     const events = await q('SELECT 1 FROM audit_event WHERE action = $1 AND target_id = $2', [
       'tip.purged',
-      row!.id,
+      id,
     ]);
     expect(events).toHaveLength(1);
   });
@@ -259,6 +242,14 @@ withRedis('two instances of the service', () => {
   });
 
   it('shares the per-address limit: A and B together allow it once', async () => {
+    // The window is the Redis key's own expiry: start with enough of it left for the whole count.
+    const key = publicLimitKey(SECRET, '127.0.0.1');
+    await awaitRoomInWindow(
+      'the public limit window',
+      async () => (await redisWindow(redisUrl!, key)).msLeft,
+      15_000,
+    );
+    const { count: used } = await redisWindow(redisUrl!, key);
     let ok = 0;
     let limited = 0;
     for (let i = 0; i < 2 * LIMIT && limited === 0; i++) {
@@ -267,8 +258,10 @@ withRedis('two instances of the service', () => {
       else if (res.status === 429) limited++;
     }
     expect(limited).toBe(1);
-    // Earlier tests spent part of this minute's budget; separate counters would allow about twice LIMIT.
+    // Earlier tests may have spent part of this window's budget; separate counters would allow about twice LIMIT.
     expect(ok).toBeLessThanOrEqual(LIMIT);
+    // Exactly what was left of the one shared budget.
+    expect(ok).toBe(LIMIT - used);
     expect((await fetch(new URL('/v1/intake-keys', a.url))).status).toBe(429);
     expect((await fetch(new URL('/v1/intake-keys', b.url))).status).toBe(429);
   });

@@ -1,52 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { startTestApp, type TestApp } from './support/app.js';
-import { withClient } from './support/database.js';
+import { keyFingerprintsOf, tipIdOf, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import {
   bearer,
-  codeFor,
+  firstLogin,
   staffLogin,
-  STRONG_PASSWORD,
   totpSecretOf,
   uniqueName,
   type StaffLogin,
 } from './support/staff.js';
+import { submitTip } from './support/tips.js';
 
 /** Logs in as an account made through the admin API, with the credentials the admin got back. */
-async function loginAs(
+function loginAs(
   t: TestApp,
   created: { user: { username: string }; oneTimePassword: string; totpUri: string },
 ): Promise<string> {
-  const secret = totpSecretOf(created.totpUri);
-  const first = await request(t.server)
-    .post('/v1/auth/sessions')
-    .send({
-      username: created.user.username,
-      password: created.oneTimePassword,
-      totp: codeFor(secret, -1),
-    })
-    .expect(201);
-  await request(t.server)
-    .post('/v1/auth/password')
-    .set('Authorization', `Bearer ${first.body.token}`)
-    .send({ currentPassword: created.oneTimePassword, newPassword: STRONG_PASSWORD })
-    .expect(204);
-  const second = await request(t.server)
-    .post('/v1/auth/sessions')
-    .send({ username: created.user.username, password: STRONG_PASSWORD, totp: codeFor(secret, 0) })
-    .expect(201);
-  return second.body.token as string;
-}
-
-async function fingerprintsOf(reference: string): Promise<string[]> {
-  return withClient(async (c) => {
-    const r = await c.query<{ key_fingerprints: string[] }>(
-      'SELECT key_fingerprints FROM tip WHERE reference = $1',
-      [reference],
-    );
-    return r.rows[0]!.key_fingerprints;
-  });
+  return firstLogin(
+    t,
+    created.user.username,
+    created.oneTimePassword,
+    totpSecretOf(created.totpUri),
+  );
 }
 
 async function auditActions(targetId: string): Promise<string[]> {
@@ -80,11 +57,12 @@ describe('two people for anything that opens content', () => {
 
   const submit = async () =>
     (
-      await request(t.server)
-        .post('/v1/tips')
-        .send({ category: 'espionage', submitterUrgency: 'days', narrative: 'the attack' })
-        .expect(201)
-    ).body.reference as string;
+      await submitTip(t, {
+        category: 'espionage',
+        submitterUrgency: 'days',
+        narrative: 'the attack',
+      })
+    ).reference;
 
   it('plays the attack of one admin alone: own key, a lead of their own, a payload: it needs two people', async () => {
     // 1. The admin adds a key of their own: pending, tips are not encrypted to it.
@@ -96,7 +74,7 @@ describe('two people for anything that opens content', () => {
       .expect(201);
     expect(added.body.pending).toBe(true);
     const reference = await submit();
-    expect(await fingerprintsOf(reference)).toEqual([configured.fingerprint]);
+    expect(await keyFingerprintsOf(reference)).toEqual([configured.fingerprint]);
     const published = await request(t.server).get('/v1/intake-keys').expect(200);
     expect(published.body.keys.map((k: { fingerprint: string }) => k.fingerprint)).not.toContain(
       own.fingerprint,
@@ -122,11 +100,7 @@ describe('two people for anything that opens content', () => {
       .set('Authorization', `Bearer ${token}`)
       .expect(200);
     expect(me.body.role ?? me.body.user?.role).toBe('lead');
-    const tipId = await withClient(
-      async (c) =>
-        (await c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]))
-          .rows[0]!.id,
-    );
+    const tipId = await tipIdOf(reference);
     // 4. Fetching a payload, or even the queue, is refused.
     for (const path of [`/v1/triage/tips/${tipId}/payload`, '/v1/triage/tips']) {
       const res = await request(t.server).get(path).set('Authorization', `Bearer ${token}`);
@@ -180,7 +154,10 @@ describe('two people for anything that opens content', () => {
       .post(`/v1/admin/users/${made.body.user.id}/role-approval`)
       .set(...bearer(lead))
       .expect(200);
-    expect(await fingerprintsOf(await submit())).toEqual([configured.fingerprint, own.fingerprint]);
+    expect(await keyFingerprintsOf(await submit())).toEqual([
+      configured.fingerprint,
+      own.fingerprint,
+    ]);
     await request(t.server)
       .get(`/v1/triage/tips/${tipId}/payload`)
       .set('Authorization', `Bearer ${token}`)

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { testDatabaseUrl, TEST_SERVER_SECRET } from './support/app.js';
 import { withClient } from './support/database.js';
 import { makeTestKey } from './support/keys.js';
-import { startService, type RunningService } from './support/processes.js';
+import { startService, testServiceEnv, type RunningService } from './support/processes.js';
 
 const MiB = 1024 * 1024;
 
@@ -68,12 +67,7 @@ describe('a 100 MiB attachment', () => {
 
   beforeAll(async () => {
     const key = await makeTestKey();
-    service = await startService({
-      NODE_ENV: 'test',
-      DATABASE_URL: testDatabaseUrl(),
-      SERVER_SECRET: TEST_SERVER_SECRET,
-      INTAKE_PUBLIC_KEYS: key.publicKeyPath,
-    });
+    service = await startService(testServiceEnv(key.publicKeyPath));
   });
   afterAll(async () => {
     await service?.stop();

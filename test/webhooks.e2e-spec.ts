@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import request from 'supertest';
 import { startTestApp, type TestApp } from './support/app.js';
-import { withClient } from './support/database.js';
+import { tipIdOf, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
+import { submitTip } from './support/tips.js';
 
 const CANARY = 'CANARY-webhooks-3f9b';
 
@@ -96,25 +97,18 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
   }
 
   const submit = (body: Record<string, unknown> = {}, app = a) =>
-    request(app.server)
-      .post('/v1/tips')
-      .send({
-        category: 'terrorism',
-        submitterUrgency: 'immediate-danger',
-        narrative: `${CANARY} narrative`,
-        location: `${CANARY} location`,
-        contact: `${CANARY} contact`,
-        ...body,
-      })
-      .expect(201);
+    submitTip(app, {
+      category: 'terrorism',
+      submitterUrgency: 'immediate-danger',
+      narrative: `${CANARY} narrative`,
+      location: `${CANARY} location`,
+      contact: `${CANARY} contact`,
+      ...body,
+    });
 
   /** The tip's id, and its version as triage reads it (for a PATCH). */
   async function triageView(reference: string): Promise<{ tipId: string; version: number }> {
-    const tipId = (
-      await withClient((c) =>
-        c.query<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]),
-      )
-    ).rows[0]!.id;
+    const tipId = await tipIdOf(reference);
     const current = await request(a.server)
       .get(`/v1/triage/tips/${tipId}`)
       .set(...bearer(lead))
@@ -149,8 +143,7 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     expect(JSON.stringify(listed.body)).not.toContain(summary.secret);
 
     const started = Date.now();
-    const tip = await submit();
-    const reference = tip.body.reference as string;
+    const { reference } = await submit();
     const [hit] = await waitFor('tip.received', () => {
       const h = hitsFor('/summary', reference);
       return h.length > 0 && h;
@@ -187,7 +180,7 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
 
     // The next attempt fails with 500: the retry carries the same webhook-id.
     rx.script.set('/summary', [500]);
-    const second = (await submit()).body.reference as string;
+    const second = (await submit()).reference;
     const tries = await waitFor('a retry', () => {
       const h = hitsFor('/summary', second);
       return h.length >= 2 && h;
@@ -216,8 +209,8 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     const hook = await register('/dead', { eventTypes: ['tip.received'], format: 'thin' });
     // 503 asking for 3 s (longer than the 1 s schedule), then 500 twice: dead after 3 tries.
     rx.script.set('/dead', [[503, '3'], 500, 500]);
-    const doomed = (await submit()).body.reference as string;
-    const next = (await submit()).body.reference as string;
+    const doomed = (await submit()).reference;
+    const next = (await submit()).reference;
     const tries = await waitFor('three tries', () => {
       const h = hitsFor('/dead', doomed);
       return h.length >= 3 && h;
@@ -260,7 +253,7 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
     await register('/twice', { eventTypes: ['tip.received'], format: 'thin' });
     const references: string[] = [];
     for (let i = 0; i < 6; i++) {
-      references.push((await submit({}, i % 2 === 0 ? a : b)).body.reference as string);
+      references.push((await submit({}, i % 2 === 0 ? a : b)).reference);
     }
     await waitFor('six deliveries', () => references.every((r) => hitsFor('/twice', r).length > 0));
     // Leave time for a duplicate to show up, then count.
@@ -283,9 +276,8 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
 
   it('a P1-only chat channel gets a Slack-style line; a P3 tip does not go there', async () => {
     await register('/chat', { eventTypes: ['tip.received'], format: 'slack', minPriority: 'P1' });
-    const p1 = (await submit()).body.reference as string;
-    const p3 = (await submit({ submitterUrgency: 'weeks', category: 'espionage' })).body
-      .reference as string;
+    const p1 = (await submit()).reference;
+    const p3 = (await submit({ submitterUrgency: 'weeks', category: 'espionage' })).reference;
     const [hit] = await waitFor('the chat line', () => {
       const h = hitsFor('/chat', p1);
       return h.length > 0 && h;
@@ -305,8 +297,7 @@ describe('webhooks: signed, content-free events delivered from the outbox', () =
       format: 'summary',
       minPriority: 'P1',
     });
-    const reference = (await submit({ submitterUrgency: 'weeks', category: 'espionage' })).body
-      .reference as string;
+    const { reference } = await submit({ submitterUrgency: 'weeks', category: 'espionage' });
     const { tipId, version } = await triageView(reference);
     await request(a.server)
       .patch(`/v1/triage/tips/${tipId}`)

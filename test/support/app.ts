@@ -66,3 +66,19 @@ export async function startTestApp(
   await app.getHttpAdapter().getInstance().ready();
   return { app, keyRing, server: app.getHttpServer(), close: () => app.close() };
 }
+
+/** The port of an app that listens on a socket. */
+export function portOf(t: TestApp): number {
+  const address = t.app.getHttpServer().address();
+  if (address === null || typeof address !== 'object') throw new Error('not listening');
+  return address.port;
+}
+
+/**
+ * Serves the app on a free port of 127.0.0.1, for clients that need a real
+ * socket (tipctl, raw HTTP); returns its URL. Listening already: the same URL.
+ */
+export async function listenOnLoopback(t: TestApp): Promise<string> {
+  if (!t.app.getHttpServer().listening) await t.app.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${portOf(t)}`;
+}

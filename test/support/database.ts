@@ -15,6 +15,38 @@ export async function withClient<T>(fn: (client: pg.Client) => Promise<T>): Prom
   }
 }
 
+/** The rows of one statement, on a connection of its own. */
+export async function q<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return withClient(async (c) => (await c.query(sql, params)).rows as T[]);
+}
+
+/** The id of the tip with this reference; fails when there is none. */
+export async function tipIdOf(reference: string): Promise<string> {
+  const [row] = await q<{ id: string }>('SELECT id FROM tip WHERE reference = $1', [reference]);
+  if (!row) throw new Error(`no tip ${reference}`);
+  return row.id;
+}
+
+/** The fingerprints of the keys a tip was encrypted to. */
+export async function keyFingerprintsOf(reference: string): Promise<string[]> {
+  const [row] = await q<{ key_fingerprints: string[] }>(
+    'SELECT key_fingerprints FROM tip WHERE reference = $1',
+    [reference],
+  );
+  if (!row) throw new Error(`no tip ${reference}`);
+  return row.key_fingerprints;
+}
+
+/** Sessions of the service (application_name tipline) on this database that sit in a transaction. */
+export async function idleInTransaction(): Promise<number> {
+  const [row] = await q<{ n: number }>(
+    `SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'tipline'
+        AND state LIKE 'idle in transaction%'`,
+  );
+  return row!.n;
+}
+
 export async function countTips(): Promise<number> {
   return withClient(async (c) => {
     const r = await c.query<{ n: string }>('SELECT count(*) AS n FROM tip');

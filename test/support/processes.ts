@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { testDatabaseUrl, TEST_SERVER_SECRET } from './app.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const MAIN = resolve(ROOT, 'dist/src/main.js');
@@ -45,6 +46,20 @@ export function tipctl(
   input?: Buffer,
 ): Promise<RunResult> {
   return run(process.execPath, [TIPCTL, ...args], { env: cleanEnv(env), input });
+}
+
+/** The settings every test service starts with (the test database, one intake key), plus `extra`. */
+export function testServiceEnv(
+  intakeKeyPath: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATABASE_URL: testDatabaseUrl(),
+    SERVER_SECRET: TEST_SERVER_SECRET,
+    INTAKE_PUBLIC_KEYS: intakeKeyPath,
+    ...extra,
+  };
 }
 
 export interface RunningService {
