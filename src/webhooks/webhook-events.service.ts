@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { tipIdOf, webhookBody, type WebhookEvent } from './webhook-events.js';
 import { WebhookJobs } from './webhook-jobs.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -36,18 +36,6 @@ export class WebhookEvents {
       for (const e of endpoints) woken.add(e);
     }
     await this.jobs.wake(manager, [...woken]);
-  }
-
-  /** Runs a change that has no transaction of its own in one, with its events. */
-  async commitWith(
-    dataSource: DataSource,
-    change: (manager: EntityManager) => Promise<void>,
-    events: WebhookEvent | WebhookEvent[],
-  ): Promise<void> {
-    await dataSource.transaction(async (m) => {
-      await change(m);
-      await this.record(m, events);
-    });
   }
 
   /** Wakes the delivery of an endpoint whose queue changed (a resend). */
