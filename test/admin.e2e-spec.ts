@@ -74,7 +74,7 @@ describe('admin: intake keys and users', () => {
       configured.fingerprint,
       added.fingerprint,
     ]);
-    // Instance B picks it up on its periodic reload (every 5 s).
+    // Instance B picks it up on its periodic reload (INTAKE_KEY_REFRESH_MS); here, at once.
     await b.app.get(IntakeKeysService).reload();
     expect(await fingerprintsOf(await submit(b))).toEqual([
       configured.fingerprint,

@@ -7,7 +7,7 @@ import { AccessGuard } from '../src/auth/access.guard.js';
 import { SessionsService } from '../src/auth/sessions.service.js';
 import { COUNTER_STORE } from '../src/common/rate-limit/rate-limit.module.js';
 import { APP_CONFIG } from '../src/config/app-config.token.js';
-import { PartnersService } from '../src/partners/partners.service.js';
+import { PartnerApiKeysService } from '../src/partners/partner-api-keys.service.js';
 import { listenersOf } from '../src/common/listeners/listeners.js';
 import { AllExceptionsFilter } from '../src/common/all-exceptions.filter.js';
 import { startTestApp, type TestApp } from './support/app.js';
@@ -156,7 +156,7 @@ describe('AccessGuard', () => {
         { provide: APP_GUARD, useClass: AccessGuard },
         // The guard must refuse before it consults any of these.
         { provide: SessionsService, useValue: {} },
-        { provide: PartnersService, useValue: {} },
+        { provide: PartnerApiKeysService, useValue: {} },
         { provide: COUNTER_STORE, useValue: {} },
         { provide: APP_CONFIG, useValue: {} },
       ],

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { PartnerApiKeysService } from '../src/partners/partner-api-keys.service.js';
 import { PartnersService } from '../src/partners/partners.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
@@ -28,11 +29,9 @@ withRedis('rate limits shared through REDIS_URL', () => {
       { name: uniqueName('shared'), requestsPerMinute: 3 },
       { actor: null, ip: null },
     );
-    const { token } = await partners.createKey(
-      partner.id,
-      { scopes: ['tips:read'] },
-      { actor: null, ip: null },
-    );
+    const { token } = await a.app
+      .get(PartnerApiKeysService)
+      .createKey(partner.id, { scopes: ['tips:read'] }, { actor: null, ip: null });
     const get = (t: TestApp) =>
       request(t.server).get('/v1/partner/usage').set('Authorization', `Bearer ${token}`);
     await get(a).expect(200);

@@ -15,6 +15,8 @@ import {
   type ErrorResponseSpec,
 } from '../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../common/openapi/request-bodies.js';
+import { PartnerApiKeysService } from '../partners/partner-api-keys.service.js';
+import { PartnerSigningKeysService } from '../partners/partner-signing-keys.service.js';
 import { PartnersService } from '../partners/partners.service.js';
 import {
   AddSigningKeyDto,
@@ -58,7 +60,11 @@ const BAD_KEY: ErrorResponseSpec = {
 
 @StaffController('admin-partners', 'v1/admin/partners')
 export class AdminPartnersController {
-  constructor(private readonly partners: PartnersService) {}
+  constructor(
+    private readonly partners: PartnersService,
+    private readonly apiKeys: PartnerApiKeysService,
+    private readonly signingKeys: PartnerSigningKeysService,
+  ) {}
 
   @ApiOperation({ summary: 'List partners', description: 'Every partner, enabled or not.' })
   @ApiOkResponse({ type: PartnerListDto, description: 'The partners.' })
@@ -123,7 +129,7 @@ export class AdminPartnersController {
   @Get(':id/api-keys')
   async listKeys(@UuidParam('id', 'No such partner.') id: string): Promise<ApiKeyListDto> {
     await this.partners.get(id);
-    return { apiKeys: (await this.partners.listKeys(id)).map(mapApiKey) };
+    return { apiKeys: (await this.apiKeys.listKeys(id)).map(mapApiKey) };
   }
 
   /** The key (`tpk_<id>_<secret>`) is in this response only; it is stored hashed. */
@@ -149,7 +155,7 @@ export class AdminPartnersController {
     @Body() body: CreateApiKeyDto,
     @Actor() by: StaffActor,
   ): Promise<NewApiKeyDto> {
-    const { key, token } = await this.partners.createKey(
+    const { key, token } = await this.apiKeys.createKey(
       id,
       {
         label: body.label,
@@ -186,7 +192,7 @@ export class AdminPartnersController {
     @Param('keyId') keyId: string,
     @Actor() by: StaffActor,
   ): Promise<void> {
-    await this.partners.revokeKey(id, keyId, by);
+    await this.apiKeys.revokeKey(id, keyId, by);
   }
 
   @ApiOperation({
@@ -202,7 +208,7 @@ export class AdminPartnersController {
     @UuidParam('id', 'No such partner.') id: string,
   ): Promise<SigningKeyListDto> {
     await this.partners.get(id);
-    return { signingKeys: (await this.partners.listSigningKeys(id)).map(mapSigningKey) };
+    return { signingKeys: (await this.signingKeys.listSigningKeys(id)).map(mapSigningKey) };
   }
 
   @ApiOperation({
@@ -227,7 +233,7 @@ export class AdminPartnersController {
     @Body() body: AddSigningKeyDto,
     @Actor() by: StaffActor,
   ): Promise<SigningKeyAddedDto> {
-    const key = await this.partners.addSigningKey(id, body.armored, by);
+    const key = await this.signingKeys.addSigningKey(id, body.armored, by);
     return { fingerprint: key.fingerprint };
   }
 
@@ -255,6 +261,6 @@ export class AdminPartnersController {
     @Param('fingerprint') fingerprint: string,
     @Actor() by: StaffActor,
   ): Promise<void> {
-    await this.partners.retireSigningKey(id, fingerprint, by);
+    await this.signingKeys.retireSigningKey(id, fingerprint, by);
   }
 }

@@ -14,7 +14,7 @@ import { STAFF_ROLES, type PartnerPrincipal } from '../common/auth/roles.js';
 import type { CounterStore } from '../common/rate-limit/counter-store.js';
 import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
 import { PARTNER_WINDOW_MS, partnerRateKey } from '../partners/partner-usage.js';
-import { PartnersService } from '../partners/partners.service.js';
+import { PartnerApiKeysService } from '../partners/partner-api-keys.service.js';
 import { SessionsService } from './sessions.service.js';
 
 function bearer(request: AuthenticatedRequest): string | undefined {
@@ -33,7 +33,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
-    private readonly partners: PartnersService,
+    private readonly apiKeys: PartnerApiKeysService,
     @Inject(COUNTER_STORE) private readonly counters: CounterStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -60,7 +60,7 @@ export class AccessGuard implements CanActivate {
     }
     if (access?.kind === 'partner') {
       const token = bearer(request);
-      const partner = token?.startsWith('tpk_') ? await this.partners.authenticate(token) : null;
+      const partner = token?.startsWith('tpk_') ? await this.apiKeys.authenticate(token) : null;
       if (!partner)
         throw new AppError('unauthenticated', 401, 'A valid partner API key is required.');
       if (!partner.scopes.includes(access.scope)) {

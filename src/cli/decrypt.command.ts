@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { decryptMessage, readPrivateKey, unlockPrivateKey } from '../crypto/openpgp.js';
+import { decryptMessage } from '../crypto/openpgp.js';
 import { readInput, writeStdout } from './io.js';
-import { obtainPassphrase } from './passphrase.js';
+import { loadPrivateKey } from './private-key.js';
 
 interface DecryptOptions {
   key: string;
@@ -19,14 +18,7 @@ export function registerDecryptCommand(program: Command): void {
     .option('--passphrase-file <file>', 'read the private key passphrase from this file')
     .option('--raw', 'print the decrypted bytes exactly, without pretty-printing JSON')
     .action(async (file: string | undefined, options: DecryptOptions) => {
-      let key = await readPrivateKey(await readFile(options.key, 'utf8'), options.key);
-      if (key.encrypted) {
-        const passphrase = await obtainPassphrase({
-          file: options.passphraseFile,
-          purpose: `unlock ${key.fingerprint}`,
-        });
-        key = await unlockPrivateKey(key, passphrase);
-      }
+      const key = await loadPrivateKey(options.key, options.passphraseFile);
       const plaintext = await decryptMessage(await readInput(file), key);
       if (options.raw) {
         await writeStdout(plaintext);

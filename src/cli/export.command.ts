@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { decryptMessage, readPrivateKey, unlockPrivateKey } from '../crypto/openpgp.js';
+import { decryptMessage } from '../crypto/openpgp.js';
 import type { RecordTipExportDto, TipExportRecordDto } from '../tips/triage/tip-export.dto.js';
 import type { PayloadDto, TipDetailDto } from '../tips/triage/triage.dto.js';
 import { api, loadSession, type StoredSession } from './client.js';
@@ -14,7 +14,8 @@ import {
   type TipExportInput,
 } from './exports/tip-export.js';
 import { writeStdout } from './io.js';
-import { CliError, obtainPassphrase } from './passphrase.js';
+import { CliError } from './passphrase.js';
+import { loadPrivateKey } from './private-key.js';
 
 const PUSH_TIMEOUT_MS = 30_000;
 
@@ -30,13 +31,7 @@ async function loadTip(
   id: string,
   o: KeyOptions,
 ): Promise<Omit<TipExportInput, 'now'>> {
-  let key = await readPrivateKey(await readFile(o.key, 'utf8'), o.key);
-  if (key.encrypted) {
-    key = await unlockPrivateKey(
-      key,
-      await obtainPassphrase({ file: o.passphraseFile, purpose: `unlock ${key.fingerprint}` }),
-    );
-  }
+  const key = await loadPrivateKey(o.key, o.passphraseFile);
   const path = `/v1/triage/tips/${encodeURIComponent(id)}`;
   const tip = await api<TipDetailDto>(session, 'GET', path);
   const payload = await api<PayloadDto>(session, 'GET', `${path}/payload`);

@@ -1,4 +1,4 @@
-import { safeTarget } from './tips-client.command.js';
+import { safeTarget } from './tips-read.command.js';
 
 describe('safeTarget (saving attachments)', () => {
   const dir = '/home/analyst/case-42';

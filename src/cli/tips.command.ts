@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import pg from 'pg';
 import { loadConfig } from '../config/environment.js';
 import { armorMessage } from '../crypto/openpgp.js';
+import { createDataSource } from '../database/data-source.js';
+import { PrimaryReads } from '../database/read-database.js';
 import { resolveDatabase } from '../database/resolve-database.js';
+import { Tip } from '../tips/tip.entity.js';
 import { TIP_REFERENCE_PATTERN } from '../tips/tip-reference.js';
+import { TipsRepository } from '../tips/tips.repository.js';
 import { writeStdout } from './io.js';
 import { registerTipsClientCommands } from './tips-client.command.js';
 import { registerTipsExportCommands } from './export.command.js';
@@ -33,20 +36,21 @@ export function registerTipsCommands(program: Command): void {
         throw new CliError('not a tip reference (TIP-XXXX-XXXX)');
       const config = loadConfig(process.env);
       const database = await resolveDatabase(config, (line) => process.stderr.write(`${line}\n`));
-      const client = new pg.Client({ connectionString: database.url });
-      let payload: Buffer | undefined;
+      const dataSource = createDataSource(database.url, 1);
+      let payload: Buffer | null;
       try {
-        await client.connect();
-        const result = await client.query<{ payload: Buffer }>(
-          'SELECT payload FROM tip WHERE reference = $1',
-          [ref],
+        await dataSource.initialize();
+        const tips = new TipsRepository(
+          dataSource.getRepository(Tip),
+          dataSource,
+          new PrimaryReads(dataSource),
         );
-        payload = result.rows[0]?.payload;
+        payload = await tips.findPayloadByReference(ref);
       } finally {
-        await client.end().catch(() => undefined);
+        if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
         await database.stop();
       }
-      if (payload === undefined)
+      if (payload === null)
         throw new CliError(
           `no tip ${ref}: check the reference (given to the submitter and in tipctl tips list)`,
         );

@@ -140,6 +140,12 @@ describe('loadConfig', () => {
     expect(problems).not.toContain(SECRET);
   });
 
+  it('reloads intake keys every 5 s by default, never more often than every 100 ms', () => {
+    expect(loadConfig({}, '/x').intakeKeyRefreshMs).toBe(5000);
+    expect(loadConfig({ INTAKE_KEY_REFRESH_MS: '200' }, '/x').intakeKeyRefreshMs).toBe(200);
+    expect(problemsOf({ INTAKE_KEY_REFRESH_MS: '99' })).toContain('INTAKE_KEY_REFRESH_MS');
+  });
+
   it('treats blank variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '  ' }, '/x')).toMatchObject({
       port: 3000,

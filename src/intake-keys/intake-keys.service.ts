@@ -19,9 +19,6 @@ import { IntakeKeyRing } from './intake-key-ring.js';
 import { INTAKE_KEY_EVENTS, type IntakeKeyEvents } from './intake-key-events.js';
 import { KeyError, parseRecipientKey, type RecipientKey } from '../crypto/openpgp.js';
 
-/** How often each instance re-reads the admin-managed keys (rotation reaches every instance). */
-export const INTAKE_KEY_REFRESH_MS = 5_000;
-
 export interface ListedIntakeKey {
   key: RecipientKey | null;
   fingerprint: string;
@@ -70,7 +67,7 @@ export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {
       this.reload().catch((err: unknown) =>
         this.logger.warn(`intake key reload failed: ${(err as Error).name}`),
       );
-    }, INTAKE_KEY_REFRESH_MS);
+    }, this.config.intakeKeyRefreshMs);
     this.timer.unref();
   }
 

@@ -4,6 +4,8 @@ import { TipsModule } from '../tips/tips.module.js';
 import { IdempotencyStore } from './idempotency.js';
 import { PartnerTipsController } from './partner-tips.controller.js';
 import { PartnerUsage } from './partner-usage.js';
+import { PartnerApiKeysService } from './partner-api-keys.service.js';
+import { PartnerSigningKeysService } from './partner-signing-keys.service.js';
 import { PartnersService } from './partners.service.js';
 import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
 
@@ -14,11 +16,13 @@ import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
   controllers: [PartnerTipsController],
   providers: [
     PartnersService,
+    PartnerApiKeysService,
+    PartnerSigningKeysService,
     SubmitPartnerTip,
     IdempotencyStore,
     PartnerUsage,
     PartnerQuotaRepository,
   ],
-  exports: [PartnersService, IdempotencyStore],
+  exports: [PartnersService, PartnerApiKeysService, PartnerSigningKeysService, IdempotencyStore],
 })
 export class PartnersModule {}

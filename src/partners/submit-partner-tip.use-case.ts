@@ -16,7 +16,7 @@ import { TipsRepository } from '../tips/tips.repository.js';
 import { IdempotencyStore } from './idempotency.js';
 import type { PartnerTipDto, SubmitPartnerTipDto } from './partner-tip.dto.js';
 import { PartnerQuotaRepository } from './partner-quota.repository.js';
-import { PartnersService } from './partners.service.js';
+import { PartnerSigningKeysService } from './partner-signing-keys.service.js';
 
 type Json = Parameters<typeof canonicalJson>[0];
 
@@ -50,7 +50,7 @@ export class SubmitPartnerTip {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tips: TipsRepository,
     private readonly envelope: TipEnvelope,
-    private readonly partners: PartnersService,
+    private readonly signingKeys: PartnerSigningKeysService,
     private readonly idempotency: IdempotencyStore,
     private readonly metrics: Metrics,
     private readonly quota: PartnerQuotaRepository,
@@ -105,7 +105,7 @@ export class SubmitPartnerTip {
         signedBy = await verifyDetached(
           Buffer.from(canonical, 'utf8'),
           input.signature,
-          await this.partners.activeSigningKeys(partner.partnerId),
+          await this.signingKeys.activeSigningKeys(partner.partnerId),
         );
       } catch (err) {
         if (!(err instanceof KeyError)) throw err;

@@ -6,12 +6,24 @@ import { TipsModule } from '../tips/tips.module.js';
 import { NoJsLimitGuard } from './no-js-limit.guard.js';
 import { SiteController } from './site.controller.js';
 import { SiteExceptionFilter } from './site-exception.filter.js';
+import { SiteFollowUps } from './site-follow-ups.service.js';
+import { SiteFormChecks } from './site-form-checks.js';
+import { SitePages } from './site-pages.js';
 import { SiteRenderer } from './site-renderer.js';
+import { SiteTips } from './site-tips.service.js';
 
 /** The public web pages (PUBLIC_SITE=on): HTML over the intake and follow-up use cases. */
 @Module({
   imports: [IntakeModule, FollowUpsModule, ProofOfWorkModule, TipsModule],
   controllers: [SiteController],
-  providers: [SiteRenderer, SiteExceptionFilter, NoJsLimitGuard],
+  providers: [
+    SiteRenderer,
+    SitePages,
+    SiteFormChecks,
+    SiteTips,
+    SiteFollowUps,
+    SiteExceptionFilter,
+    NoJsLimitGuard,
+  ],
 })
 export class PublicSiteModule {}

@@ -1,4 +1,5 @@
 import type { ApiKeyScope } from '../../src/partners/api-keys.js';
+import { PartnerApiKeysService } from '../../src/partners/partner-api-keys.service.js';
 import { PartnersService } from '../../src/partners/partners.service.js';
 import type { TestApp } from './app.js';
 import { uniqueName } from './staff.js';
@@ -13,7 +14,8 @@ export async function partnerToken(
   scopes: ApiKeyScope[] = ['tips:submit', 'tips:read'],
 ): Promise<string> {
   const partners = t.app.get(PartnersService);
+  const apiKeys = t.app.get(PartnerApiKeysService);
   const host = { actor: null, ip: null };
   const partner = await partners.create({ ...settings, name: uniqueName(settings.name) }, host);
-  return (await partners.createKey(partner.id, { scopes }, host)).token;
+  return (await apiKeys.createKey(partner.id, { scopes }, host)).token;
 }
