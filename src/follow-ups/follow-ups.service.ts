@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { DataSource } from 'typeorm';
 import { AppError, IntakeUnavailableError } from '../common/app-error.js';
-import { canonicalJson } from '../common/canonical-json.js';
 import { IntakeKeyRing } from '../intake-keys/intake-key-ring.js';
 import { PayloadEncryptor } from '../intake-keys/payload-encryptor.js';
 import {
@@ -11,9 +10,13 @@ import {
   sealForSubmitter,
   unwrapSubmitterKey,
 } from '../crypto/submitter-keys.js';
-import type { StagedFile, WrittenAttachment } from '../tips/attachments/attachment-writer.js';
+import type {
+  StagedFile,
+  StagedFileSource,
+  WrittenAttachment,
+} from '../tips/attachments/attachment-writer.js';
 import { StagedAttachmentsRepository } from '../tips/attachments/staged-attachments.repository.js';
-import { startOfMinute } from '../tips/intake/submit-tip.use-case.js';
+import { messageContent, sealedMessageContent, startOfMinute } from '../tips/envelope/envelope.js';
 import { MessagesRepository } from '../tips/messages.repository.js';
 import { publicStatus } from '../tips/public-status.js';
 import type {
@@ -24,15 +27,6 @@ import type {
 } from './follow-ups.dto.js';
 import { ReceiptLookup } from './receipt-lookup.js';
 import { WebhookEvents } from '../webhooks/webhook-events.service.js';
-
-export const MESSAGE_SCHEMA = 'tipline.message/v1';
-/** What the submitter's sealed copy holds. */
-export const SEALED_SCHEMA = 'tipline.sealed-message/v1';
-
-/** Streams a request's files into staged rows; the message's transaction adopts them. */
-export type FileSource = (
-  recipients: readonly import('../crypto/openpgp.js').RecipientKey[],
-) => Promise<StagedFile[]>;
 
 /** The submitter's side of the conversation: check in with the receipt, add messages. */
 @Injectable()
@@ -84,7 +78,7 @@ export class FollowUps {
 
   async addMessage(
     input: FollowUpMessageDto,
-    files?: FileSource,
+    files?: StagedFileSource,
   ): Promise<FollowUpMessageResponseDto> {
     const tip = await this.lookup.find(input.receipt);
     if (tip.status === 'closed' || tip.status === 'duplicate') {
@@ -103,7 +97,7 @@ export class FollowUps {
       const sealed = tip.submitterPublicKey
         ? await sealForSubmitter(
             tip.submitterPublicKey,
-            Buffer.from(canonicalJson({ schema: SEALED_SCHEMA, body: input.body })),
+            Buffer.from(sealedMessageContent(input.body)),
             tip.id,
           )
         : null;
@@ -116,24 +110,11 @@ export class FollowUps {
         }
         const { ciphertext, fingerprints } = await this.encryptor.encrypt(
           Buffer.from(
-            canonicalJson({
-              schema: MESSAGE_SCHEMA,
-              messageId: id,
-              tipId: tip.id,
-              reference: tip.reference,
-              from: 'submitter',
-              at: at.toISOString(),
-              body: input.body,
-              attachments: attachments.length
-                ? attachments.map((f) => ({
-                    n: f.n,
-                    name: f.name,
-                    type: f.type,
-                    size: f.size,
-                    sha256: f.sha256,
-                  }))
-                : undefined,
-            }),
+            messageContent(
+              { id, tipId: tip.id, reference: tip.reference, at, from: 'submitter' },
+              input.body,
+              attachments,
+            ),
           ),
         );
         await this.messages.insert(manager, {

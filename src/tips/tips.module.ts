@@ -7,9 +7,13 @@ import { TipsRepository } from './tips.repository.js';
 import { AttachmentWriter } from './attachments/attachment-writer.js';
 import { StagedAttachmentsRepository } from './attachments/staged-attachments.repository.js';
 import { UploadSlots } from './attachments/upload-slots.js';
+import { TipEnvelope } from './envelope/tip-envelope.js';
 import { Uploads } from './attachments/uploads.js';
 
-/** Owns the tip, note, message and attachment tables; intake and triage use it through TipsRepository. */
+/**
+ * Owns the tip, note, message and attachment tables; new tips are stored
+ * through TipEnvelope, everything else through the repositories.
+ */
 @Module({
   imports: [TypeOrmModule.forFeature([Tip])],
   providers: [
@@ -20,6 +24,7 @@ import { Uploads } from './attachments/uploads.js';
     AttachmentWriter,
     UploadSlots,
     Uploads,
+    TipEnvelope,
   ],
   exports: [
     TipsRepository,
@@ -27,6 +32,7 @@ import { Uploads } from './attachments/uploads.js';
     MessagesRepository,
     StagedAttachmentsRepository,
     Uploads,
+    TipEnvelope,
   ],
 })
 export class TipsModule {}

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { isUniqueViolation } from '../database/unique-violation.js';
+import { type DataSource, type EntityManager, type InsertResult, type Repository } from 'typeorm';
 import { ReadDatabase } from '../database/read-database.js';
 import { returning } from '../database/returning.js';
 import {
@@ -42,8 +41,6 @@ export type NewTip = Pick<
       | 'attachmentCount'
     >
   >;
-
-export class DuplicateReferenceError extends Error {}
 
 /** What the triage queue is filtered by; every value reaches SQL as a parameter. */
 export interface TriageFilter {
@@ -146,20 +143,9 @@ export class TipsRepository {
     private readonly reads: ReadDatabase,
   ) {}
 
-  /**
-   * One INSERT, committed when the promise resolves (autocommit), so a caller
-   * that answers after it has a durable row.
-   */
-  async insert(tip: NewTip, manager?: EntityManager): Promise<void> {
-    try {
-      if (manager) await manager.insert(Tip, tip);
-      else await this.tips.insert(tip);
-    } catch (err) {
-      if (isUniqueViolation(err, 'tip_reference_key')) {
-        throw new DuplicateReferenceError();
-      }
-      throw err;
-    }
+  /** One INSERT in the caller's transaction; a taken reference fails on tip_reference_key. */
+  insert(manager: EntityManager, tip: NewTip): Promise<InsertResult> {
+    return manager.insert(Tip, tip);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { TipsRepository } from '../tips/tips.repository.js';
 import { tipIdOf, webhookBody, type WebhookEvent } from './webhook-events.js';
 import { WebhookJobs } from './webhook-jobs.js';
@@ -51,18 +51,6 @@ export class WebhookEvents {
     if (event.type === 'tip.received') return { priority: event.tip.priority };
     const id = tipIdOf(event);
     return id === null ? null : { priority: await this.tips.findPriority(id, manager) };
-  }
-
-  /** Runs a change that has no transaction of its own in one, with its events. */
-  async commitWith(
-    dataSource: DataSource,
-    change: (manager: EntityManager) => Promise<void>,
-    events: WebhookEvent | WebhookEvent[],
-  ): Promise<void> {
-    await dataSource.transaction(async (m) => {
-      await change(m);
-      await this.record(m, events);
-    });
   }
 
   /** Wakes the delivery of an endpoint whose queue changed (a resend). */

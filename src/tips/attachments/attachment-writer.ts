@@ -20,6 +20,12 @@ export interface StagedFile {
   sha256: string;
 }
 
+/**
+ * Streams a request's files into staged rows (no transaction open while the
+ * client sends); the transaction of the tip or message adopts them.
+ */
+export type StagedFileSource = (recipients: readonly RecipientKey[]) => Promise<StagedFile[]>;
+
 /** What the encrypted envelope lists of each file. */
 export interface WrittenAttachment extends StagedFile {
   n: number;

@@ -5,20 +5,16 @@ import type { DataSource } from 'typeorm';
 import { AuditLog } from '../../audit/audit-log.js';
 import { AppError } from '../../common/app-error.js';
 import type { StaffActor } from '../../common/auth/actor.js';
-import { canonicalJson } from '../../common/canonical-json.js';
 import { armorMessage } from '../../crypto/openpgp.js';
 import { PayloadEncryptor } from '../../intake-keys/payload-encryptor.js';
 import { sealForSubmitter } from '../../crypto/submitter-keys.js';
+import { messageContent, noteContent, sealedMessageContent } from '../envelope/envelope.js';
 import { MessagesRepository } from '../messages.repository.js';
 import { NotesRepository } from '../notes.repository.js';
 import { TipsRepository } from '../tips.repository.js';
 import type { Readable } from 'node:stream';
 import type { NoteRefDto } from './tip-response.dto.js';
 import type { MessageDto, NoteDto, PayloadDto } from './tip-content.dto.js';
-
-export const NOTE_SCHEMA = 'tipline.note/v1';
-const MESSAGE_SCHEMA = 'tipline.message/v1';
-const SEALED_SCHEMA = 'tipline.sealed-message/v1';
 
 const noTip = (): AppError => new AppError('not_found', 404, 'No such tip.');
 
@@ -83,15 +79,10 @@ export class TipContent {
     const createdAt = new Date();
     const { ciphertext, fingerprints } = await this.encryptor.encrypt(
       Buffer.from(
-        canonicalJson({
-          schema: NOTE_SCHEMA,
-          noteId,
-          tipId: id,
-          reference: tip.reference,
-          author: by.staff.username,
-          createdAt: createdAt.toISOString(),
+        noteContent(
+          { id: noteId, tipId: id, reference: tip.reference, author: by.staff.username, createdAt },
           body,
-        }),
+        ),
         'utf8',
       ),
     );
@@ -137,21 +128,22 @@ export class TipContent {
     const createdAt = new Date();
     const { ciphertext, fingerprints } = await this.encryptor.encrypt(
       Buffer.from(
-        canonicalJson({
-          schema: MESSAGE_SCHEMA,
-          messageId,
-          tipId: id,
-          reference: tip.reference,
-          from: 'analyst',
-          author: by.staff.username,
-          at: createdAt.toISOString(),
+        messageContent(
+          {
+            id: messageId,
+            tipId: id,
+            reference: tip.reference,
+            at: createdAt,
+            from: 'analyst',
+            author: by.staff.username,
+          },
           body,
-        }),
+        ),
       ),
     );
     const sealed = await sealForSubmitter(
       tip.submitter_public_key,
-      Buffer.from(canonicalJson({ schema: SEALED_SCHEMA, body })),
+      Buffer.from(sealedMessageContent(body)),
       id,
     );
     await this.dataSource.transaction(async (m) => {
