@@ -8,8 +8,7 @@ import { APP_CONFIG, DATABASE_URL } from './config/app-config.token.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import type { AppConfig } from './config/environment.js';
-import { CryptoModule } from './crypto/crypto.module.js';
-import type { IntakeKeyRing } from './intake-keys/intake-key-ring.js';
+import { STARTUP_KEY_RING, type IntakeKeyRing } from './intake-keys/intake-key-ring.js';
 import { IntakeKeysModule } from './intake-keys/intake-keys.module.js';
 import { SERVER_SECRET } from './config/server-secret.js';
 import { dataSourceOptions } from './database/data-source.js';
@@ -76,14 +75,13 @@ export class AppModule {
           poolSize: runtime.config.databasePoolSize,
           logger: runtime.logger,
         }),
-        CryptoModule.forRoot(runtime.serverSecret),
-        IntakeKeysModule.forRoot(runtime.keyRing),
         RateLimitModule.forRoot(
           runtime.config.redisUrl,
           runtime.config.publicRateLimit,
           runtime.config.healthRateLimit,
         ),
         MetricsModule,
+        IntakeKeysModule,
         AuditModule,
         WebhooksModule,
         PartnersModule,
@@ -101,10 +99,12 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: DATABASE_URL, useValue: runtime.databaseUrl },
         { provide: SERVER_SECRET, useValue: runtime.serverSecret },
+        { provide: STARTUP_KEY_RING, useValue: runtime.keyRing },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         { provide: APP_GUARD, useClass: PublicRateLimitGuard },
       ],
-      exports: [APP_CONFIG, DATABASE_URL, SERVER_SECRET],
+      // Global for the values of this run only; features import the modules they use.
+      exports: [APP_CONFIG, DATABASE_URL, SERVER_SECRET, STARTUP_KEY_RING],
       global: true,
     };
   }

@@ -1,7 +1,6 @@
 import { Get } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { approvalExpiresAt, UsersService } from '../auth/users.service.js';
-import { Roles } from '../common/auth/access.decorators.js';
+import { AdminRoute } from '../common/route.decorator.js';
 import { IntakeKeysService } from '../intake-keys/intake-keys.service.js';
 import { mapAdminIntakeKey, mapUser, PendingApprovalsDto } from './admin.dto.js';
 import { StaffController } from '../common/staff-controller.decorator.js';
@@ -14,14 +13,14 @@ export class ApprovalsController {
     private readonly keys: IntakeKeysService,
   ) {}
 
-  @ApiOperation({
+  @AdminRoute({
+    roles: ['admin', 'lead'],
     summary: 'Pending approvals',
     description:
       'Roles and intake keys asked for through the API that wait for a second person, with ' +
       'who asked and when the request lapses (72 hours).',
+    ok: { type: PendingApprovalsDto, description: 'What waits for approval.' },
   })
-  @ApiOkResponse({ type: PendingApprovalsDto, description: 'What waits for approval.' })
-  @Roles('admin', 'lead')
   @Get()
   async list(): Promise<PendingApprovalsDto> {
     const [grants, keys, everyone] = await Promise.all([

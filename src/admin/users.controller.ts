@@ -1,15 +1,10 @@
-import { Body, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Body, Get, Patch, Post } from '@nestjs/common';
 import { UsersService } from '../auth/users.service.js';
 import type { StaffActor } from '../common/auth/actor.js';
-import { Actor, Roles } from '../common/auth/access.decorators.js';
-import { EX } from '../common/openapi/examples.js';
-import {
-  ApiErrorResponses,
-  JSON_BODY_ERRORS,
-  type ErrorResponseSpec,
-} from '../common/openapi/error-responses.js';
-import { ApiJsonBody } from '../common/openapi/request-bodies.js';
+import { Actor } from '../common/auth/access.decorators.js';
+import { AdminRoute } from '../common/route.decorator.js';
+import { StaffController } from '../common/staff-controller.decorator.js';
+import { UuidParam, type UuidPath } from '../common/uuid-param.decorator.js';
 import {
   CreateUserDto,
   mapUser,
@@ -19,58 +14,52 @@ import {
   UserDto,
   UserListDto,
 } from './admin.dto.js';
-import { StaffController } from '../common/staff-controller.decorator.js';
 
-const UserIdParam = (): MethodDecorator =>
-  ApiParam({ name: 'id', format: 'uuid', description: "The user's id.", example: EX.uuid });
-
-const USER_ID_ERRORS: ErrorResponseSpec[] = [
-  {
-    status: 400,
-    description: 'Bad request: `bad_request` (the id is not a UUID) or `validation_failed`.',
-  },
-  {
-    status: 404,
-    description: 'No such user (`not_found`).',
-    example: { code: 'not_found', message: 'No such user.' },
-  },
-];
+const USER_ID: UuidPath = {
+  name: 'id',
+  description: "The user's id.",
+  notFound: 'No such user.',
+  badRequest: 'Bad request: `bad_request` (the id is not a UUID) or `validation_failed`.',
+};
 
 /** Admins manage accounts; they have no route to tip content (separation of duties). */
 @StaffController('admin-users', 'v1/admin/users')
 export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
-  @ApiOperation({ summary: 'List staff accounts', description: 'Every account, enabled or not.' })
-  @ApiOkResponse({ type: UserListDto, description: 'The accounts.' })
-  @Roles('admin')
+  @AdminRoute({
+    summary: 'List staff accounts',
+    description: 'Every account, enabled or not.',
+    ok: { type: UserListDto, description: 'The accounts.' },
+  })
   @Get()
   async list(): Promise<UserListDto> {
     return { users: (await this.users.list()).map(mapUser) };
   }
 
-  @ApiOperation({
+  @AdminRoute({
     summary: 'Create a staff account',
     description:
       'Returns a one-time password (it allows nothing but `POST /v1/auth/password`) and the ' +
       'TOTP secret, once. An `analyst`, `lead` or `admin` role grants nothing until a second ' +
       'person approves it (`POST .../{id}/role-approval`, within 72 hours). Audited.',
+    body: {
+      type: CreateUserDto,
+      examples: { lead: { summary: 'A lead', value: { username: 'b.lead', role: 'lead' } } },
+    },
+    created: {
+      type: NewUserCredentialsDto,
+      description: 'Created; the credentials are in this response only.',
+    },
+    errors: [
+      {
+        status: 409,
+        description: 'A user with this username exists (`conflict`).',
+        example: { code: 'conflict', message: 'A user with this username exists.' },
+      },
+    ],
   })
-  @ApiJsonBody(CreateUserDto, {
-    lead: { summary: 'A lead', value: { username: 'b.lead', role: 'lead' } },
-  })
-  @ApiCreatedResponse({
-    type: NewUserCredentialsDto,
-    description: 'Created; the credentials are in this response only.',
-  })
-  @ApiErrorResponses(...JSON_BODY_ERRORS, {
-    status: 409,
-    description: 'A user with this username exists (`conflict`).',
-    example: { code: 'conflict', message: 'A user with this username exists.' },
-  })
-  @Roles('admin')
   @Post()
-  @HttpCode(201)
   async create(
     @Body() body: CreateUserDto,
     @Actor() by: StaffActor,
@@ -83,27 +72,31 @@ export class AdminUsersController {
     };
   }
 
-  @ApiOperation({
+  @AdminRoute({
     summary: 'Change a role or disable an account',
     description:
       "Disabling ends the user's sessions at once. Not on your own account. A new `analyst`, " +
       '`lead` or `admin` role grants nothing until a second person approves it. Audited.',
+    params: [USER_ID],
+    body: {
+      type: UpdateUserDto,
+      examples: {
+        disable: { summary: 'Disable', value: { disabled: true } },
+        role: { summary: 'Change the role', value: { role: 'analyst' } },
+      },
+    },
+    ok: { type: UserDto, description: 'The account after the change.' },
+    errors: [
+      {
+        status: 409,
+        description: 'You cannot change your own role or disable your own account (`conflict`).',
+        example: { code: 'conflict', message: 'You cannot disable your own account.' },
+      },
+    ],
   })
-  @UserIdParam()
-  @ApiJsonBody(UpdateUserDto, {
-    disable: { summary: 'Disable', value: { disabled: true } },
-    role: { summary: 'Change the role', value: { role: 'analyst' } },
-  })
-  @ApiOkResponse({ type: UserDto, description: 'The account after the change.' })
-  @ApiErrorResponses(...JSON_BODY_ERRORS, ...USER_ID_ERRORS, {
-    status: 409,
-    description: 'You cannot change your own role or disable your own account (`conflict`).',
-    example: { code: 'conflict', message: 'You cannot disable your own account.' },
-  })
-  @Roles('admin')
   @Patch(':id')
   async update(
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @UuidParam(USER_ID) id: string,
     @Body() body: UpdateUserDto,
     @Actor() by: StaffActor,
   ): Promise<UserDto> {
@@ -111,49 +104,41 @@ export class AdminUsersController {
     return mapUser(user);
   }
 
-  @ApiOperation({
+  @AdminRoute({
     summary: 'Reset TOTP',
     description: "A new TOTP secret (lost phone), returned once; the user's sessions end. Audited.",
+    params: [USER_ID],
+    ok: { type: TotpResetDto, description: 'The new secret, in this response only.' },
   })
-  @UserIdParam()
-  @ApiOkResponse({ type: TotpResetDto, description: 'The new secret, in this response only.' })
-  @ApiErrorResponses(...USER_ID_ERRORS)
-  @Roles('admin')
   @Post(':id/totp-reset')
-  @HttpCode(200)
-  async resetTotp(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Actor() by: StaffActor,
-  ): Promise<TotpResetDto> {
+  async resetTotp(@UuidParam(USER_ID) id: string, @Actor() by: StaffActor): Promise<TotpResetDto> {
     const { analyst, totpUri } = await this.users.resetTotp(id, by);
     return { user: mapUser(analyst), totpUri };
   }
 
-  @ApiOperation({
+  @AdminRoute({
+    roles: ['admin', 'lead'],
     summary: 'Approve a pending role',
     description:
       'A role granted through the API (`analyst`, `lead`, `admin`) takes effect only once a ' +
       'second person approves it here: a lead or an admin for `analyst` and `lead`, an admin ' +
       'for `admin`; never the one who asked for it, nor the user who gets it. Requests lapse ' +
       'after 72 hours. Audited.',
+    params: [USER_ID],
+    ok: { type: UserDto, description: 'Approved: the role is in effect.' },
+    errors: [
+      {
+        status: 409,
+        description: 'The request has expired (`conflict`).',
+        example: {
+          code: 'conflict',
+          message: 'This request has expired; ask for the role again (PATCH the user).',
+        },
+      },
+    ],
   })
-  @UserIdParam()
-  @ApiOkResponse({ type: UserDto, description: 'Approved: the role is in effect.' })
-  @ApiErrorResponses(...USER_ID_ERRORS, {
-    status: 409,
-    description: 'The request has expired (`conflict`).',
-    example: {
-      code: 'conflict',
-      message: 'This request has expired; ask for the role again (PATCH the user).',
-    },
-  })
-  @Roles('admin', 'lead')
   @Post(':id/role-approval')
-  @HttpCode(200)
-  async approveRole(
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Actor() by: StaffActor,
-  ): Promise<UserDto> {
+  async approveRole(@UuidParam(USER_ID) id: string, @Actor() by: StaffActor): Promise<UserDto> {
     return mapUser(await this.users.approveRole(id, by));
   }
 }

@@ -1,7 +1,5 @@
 import { Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { Roles } from '../common/auth/access.decorators.js';
-import { ApiErrorResponses } from '../common/openapi/error-responses.js';
+import { StaffRoute } from '../common/route.decorator.js';
 import { AuditLog, type VerifyResult } from './audit-log.js';
 import {
   AuditEventListDto,
@@ -15,15 +13,15 @@ import { StaffController } from '../common/staff-controller.decorator.js';
 export class AuditController {
   constructor(private readonly audit: AuditLog) {}
 
-  @ApiOperation({
+  @StaffRoute({
+    roles: ['auditor'],
     summary: 'List audit events',
     description:
       'The hash-chained audit trail, newest first: logins, content reads, metadata changes ' +
       '(old and new values), user and key administration. Page with `cursor`.',
+    ok: { type: AuditEventListDto, description: 'A page of events.' },
+    errors: [400],
   })
-  @ApiOkResponse({ type: AuditEventListDto, description: 'A page of events.' })
-  @ApiErrorResponses(400)
-  @Roles('auditor')
   @Get('events')
   async events(@Query() query: ListAuditEventsQuery): Promise<AuditEventListDto> {
     const page = await this.audit.page({
@@ -35,14 +33,14 @@ export class AuditController {
     return { events: page.events.map(mapAuditEvent), nextCursor: page.nextCursor };
   }
 
-  @ApiOperation({
+  @StaffRoute({
+    roles: ['auditor'],
     summary: 'Verify the chain',
     description:
       'Recomputes every hash and reports the first broken link. Note `headHash` down: ' +
       '`tipctl audit verify --expect-head` then also detects events removed from the end.',
+    ok: { type: AuditVerifyResultModel, description: 'The verification result.' },
   })
-  @ApiOkResponse({ type: AuditVerifyResultModel, description: 'The verification result.' })
-  @Roles('auditor')
   @Get('verify')
   verify(): Promise<VerifyResult> {
     return this.audit.verify();

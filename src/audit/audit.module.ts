@@ -1,9 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditController } from './audit.controller.js';
 import { AuditLog } from './audit-log.js';
 
-/** A leaf: depends on the database only; every feature records through AuditLog. */
-@Global()
+/** A leaf: depends on the database only; the features that record events import it. */
 @Module({
   controllers: [AuditController],
   providers: [AuditLog],

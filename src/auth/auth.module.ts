@@ -1,7 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
 import { SERVER_SECRET } from '../config/server-secret.js';
 import { SecretBox } from '../crypto/secret-box.js';
+import { PartnersModule } from '../partners/partners.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AuthController } from './auth.controller.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -9,9 +11,12 @@ import { Login } from './login.use-case.js';
 import { SessionsService } from './sessions.service.js';
 import { TOTP_SECRET_BOX, UsersService } from './users.service.js';
 
-/** Staff identities, sessions and the global deny-by-default guard. */
-@Global()
+/**
+ * Staff identities, sessions and the deny-by-default guard on every route
+ * (it also authenticates partner API keys, hence PartnersModule).
+ */
 @Module({
+  imports: [AuditModule, PartnersModule],
   controllers: [AuthController],
   providers: [
     SessionsService,
@@ -25,6 +30,6 @@ import { TOTP_SECRET_BOX, UsersService } from './users.service.js';
     },
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [SessionsService, UsersService],
+  exports: [UsersService],
 })
 export class AuthModule {}

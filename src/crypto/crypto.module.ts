@@ -1,15 +1,16 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { SERVER_SECRET } from '../config/server-secret.js';
 import { ReceiptHasher } from './receipts.js';
 
 /** Receipt hashing, keyed by SERVER_SECRET. */
-@Module({})
-export class CryptoModule {
-  static forRoot(serverSecret: Buffer): DynamicModule {
-    return {
-      module: CryptoModule,
-      global: true,
-      providers: [{ provide: ReceiptHasher, useValue: new ReceiptHasher(serverSecret) }],
-      exports: [ReceiptHasher],
-    };
-  }
-}
+@Module({
+  providers: [
+    {
+      provide: ReceiptHasher,
+      inject: [SERVER_SECRET],
+      useFactory: (secret: Buffer) => new ReceiptHasher(secret),
+    },
+  ],
+  exports: [ReceiptHasher],
+})
+export class CryptoModule {}

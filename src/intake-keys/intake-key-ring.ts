@@ -35,3 +35,10 @@ export class IntakeKeyRing {
     this.added = [];
   }
 }
+
+/**
+ * Injection token of the ring built at start from INTAKE_PUBLIC_KEYS; the
+ * application root provides it (src/app.module.ts) and IntakeKeysModule
+ * exports it as IntakeKeyRing.
+ */
+export const STARTUP_KEY_RING = Symbol('STARTUP_KEY_RING');

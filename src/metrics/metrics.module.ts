@@ -3,6 +3,10 @@ import { MetricsController } from './metrics.controller.js';
 import { TipsModule } from '../tips/tips.module.js';
 import { Metrics } from './metrics.service.js';
 
+/**
+ * Prometheus metrics. Global like the logger: instrumentation, which any
+ * feature may add without its module changing shape.
+ */
 @Global()
 @Module({
   imports: [TipsModule],

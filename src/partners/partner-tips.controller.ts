@@ -1,10 +1,9 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Post, Query, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -32,8 +31,14 @@ import {
 import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
 import { PartnerSourceRefQuery } from './partner-query.dto.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
+import { ApiUuidParam, UuidParam, type UuidPath } from '../common/uuid-param.decorator.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Another partner's tip, or a malformed id, answers exactly like an absent one. */
+const TIP_ID: UuidPath = {
+  name: 'id',
+  description: 'The tip `id` returned at submission.',
+  notFound: 'No such tip.',
+};
 
 function mapPartnerTip(t: {
   id: string;
@@ -52,8 +57,6 @@ function mapPartnerTip(t: {
     signedBy: t.signerFingerprint,
   };
 }
-
-const notFound = (): AppError => new AppError('not_found', 404, 'No such tip.');
 
 @ApiTags('partner')
 @ServedOn('partner')
@@ -192,12 +195,7 @@ export class PartnerTipsController {
     description:
       "Your own tips only: another partner's tip answers exactly like an absent one (`404`).",
   })
-  @ApiParam({
-    name: 'id',
-    format: 'uuid',
-    description: 'The tip `id` returned at submission.',
-    example: EX.uuid,
-  })
+  @ApiUuidParam(TIP_ID)
   @ApiOkResponse({
     type: PartnerTipDto,
     description: "The tip's public status.",
@@ -212,11 +210,10 @@ export class PartnerTipsController {
   @Get('tips/:id')
   async findOne(
     @CurrentPartner() partner: PartnerPrincipal,
-    @Param('id') id: string,
+    @UuidParam(TIP_ID) id: string,
   ): Promise<PartnerTipDto> {
-    if (!UUID.test(id)) throw notFound();
     const tip = await this.tips.findForPartner(partner.partnerId, { id });
-    if (!tip) throw notFound();
+    if (!tip) throw new AppError('not_found', 404, TIP_ID.notFound);
     return mapPartnerTip(tip);
   }
 

@@ -1,6 +1,9 @@
-import { PartnerQuotaRepository } from './partner-quota.repository.js';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { IntakeKeysModule } from '../intake-keys/intake-keys.module.js';
 import { TipsModule } from '../tips/tips.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
+import { PartnerQuotaRepository } from './partner-quota.repository.js';
 import { IdempotencyStore } from './idempotency.js';
 import { PartnerTipsController } from './partner-tips.controller.js';
 import { PartnerUsage } from './partner-usage.js';
@@ -10,9 +13,8 @@ import { PartnersService } from './partners.service.js';
 import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
 
 /** Partner companies: API keys, idempotent signed submissions, read-back, quotas. */
-@Global()
 @Module({
-  imports: [TipsModule],
+  imports: [TipsModule, AuditModule, IntakeKeysModule, WebhooksModule],
   controllers: [PartnerTipsController],
   providers: [
     PartnersService,
@@ -23,6 +25,7 @@ import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
     PartnerUsage,
     PartnerQuotaRepository,
   ],
-  exports: [PartnersService, PartnerApiKeysService, PartnerSigningKeysService, IdempotencyStore],
+  // The access guard (src/auth) authenticates API keys; admins manage partners and their keys.
+  exports: [PartnersService, PartnerApiKeysService, PartnerSigningKeysService],
 })
 export class PartnersModule {}

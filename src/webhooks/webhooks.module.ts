@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { SERVER_SECRET } from '../config/server-secret.js';
 import { INTAKE_KEY_EVENTS } from '../intake-keys/intake-key-events.js';
 import { SecretBox } from '../crypto/secret-box.js';
@@ -12,12 +13,11 @@ import { WEBHOOK_SECRET_BOX } from './webhook-secrets.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
 /**
- * Signed events to registered endpoints. Global like metrics: intake, triage
- * and follow-ups each record events in their own transactions.
+ * Signed events to registered endpoints. Intake, triage, follow-ups, partners
+ * and intake keys import it to record events in their own transactions.
  */
-@Global()
 @Module({
-  imports: [JobsModule, TipsModule],
+  imports: [JobsModule, TipsModule, AuditModule],
   controllers: [AdminWebhooksController],
   providers: [
     WebhooksRepository,

@@ -19,7 +19,9 @@ export const COUNTER_STORE = Symbol('COUNTER_STORE');
 
 /**
  * Shared counters for rate limits and quotas (Redis when REDIS_URL is set,
- * else this process), and `@nestjs/throttler` counting on them.
+ * else this process), and `@nestjs/throttler` counting on them. Global as the
+ * database is: one connection per process, configured at the root, used by the
+ * guards on every route (access, public rate limit) and by a few features.
  */
 @Global()
 @Module({})
