@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
 import { IntakeKeysModule } from '../intake-keys/intake-keys.module.js';
+import { EnvelopeModule } from '../tips/envelope/envelope.module.js';
 import { TipsModule } from '../tips/tips.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { PartnerQuotaRepository } from './partner-quota.repository.js';
@@ -14,7 +15,7 @@ import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
 
 /** Partner companies: API keys, idempotent signed submissions, read-back, quotas. */
 @Module({
-  imports: [TipsModule, AuditModule, IntakeKeysModule, WebhooksModule],
+  imports: [TipsModule, EnvelopeModule, AuditModule, IntakeKeysModule, WebhooksModule],
   controllers: [PartnerTipsController],
   providers: [
     PartnersService,

@@ -7,12 +7,11 @@ import { TipsRepository } from './tips.repository.js';
 import { AttachmentWriter } from './attachments/attachment-writer.js';
 import { StagedAttachmentsRepository } from './attachments/staged-attachments.repository.js';
 import { UploadSlots } from './attachments/upload-slots.js';
-import { TipEnvelope } from './envelope/tip-envelope.js';
 import { Uploads } from './attachments/uploads.js';
 
 /**
  * Owns the tip, note, message and attachment tables; new tips are stored
- * through TipEnvelope, everything else through the repositories.
+ * through TipEnvelope (EnvelopeModule), everything else through the repositories.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Tip])],
@@ -24,7 +23,6 @@ import { Uploads } from './attachments/uploads.js';
     AttachmentWriter,
     UploadSlots,
     Uploads,
-    TipEnvelope,
   ],
   exports: [
     TipsRepository,
@@ -32,7 +30,6 @@ import { Uploads } from './attachments/uploads.js';
     MessagesRepository,
     StagedAttachmentsRepository,
     Uploads,
-    TipEnvelope,
   ],
 })
 export class TipsModule {}
