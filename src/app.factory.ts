@@ -11,7 +11,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import { setupSwaggerUi } from './common/openapi/swagger-ui.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import { registerRequestLog } from './common/logging/request-log.js';
-import { Metrics } from './metrics/metrics.service.js';
+import { MetricsService } from './metrics/metrics.service.js';
 import { attachListeners, ListenerServers } from './common/listeners/listeners.js';
 import { registerOnionLocation } from './common/listeners/onion-location.js';
 import { SWAGGER_UI_PATH } from './common/openapi/swagger-ui.js';
@@ -117,7 +117,7 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
     { logger: new PinoNestLogger(logger), bodyParser: false },
   );
   const fastify = app.getHttpAdapter().getInstance();
-  const metrics = app.get(Metrics);
+  const metrics = app.get(MetricsService);
   registerRequestLog(fastify, logger, (method, route, status, seconds) => {
     const labels = { method, route, status: String(status) };
     metrics.httpRequests.inc(labels);

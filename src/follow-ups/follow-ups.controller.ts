@@ -26,7 +26,7 @@ import {
   FollowUpMessageDto,
   FollowUpMessageResponseDto,
 } from './follow-ups.dto.js';
-import { FollowUps } from './follow-ups.service.js';
+import { FollowUpsService } from './follow-ups.service.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 const WRONG_RECEIPT: ErrorResponseSpec = {
@@ -52,7 +52,7 @@ const TOO_MANY_RECEIPTS: ErrorResponseSpec = {
 @Controller('v1/follow-ups')
 export class FollowUpsController {
   constructor(
-    private readonly followUps: FollowUps,
+    private readonly followUps: FollowUpsService,
     private readonly uploads: Uploads,
   ) {}
 

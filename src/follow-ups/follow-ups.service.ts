@@ -26,18 +26,18 @@ import type {
   ThreadEntryDto,
 } from './follow-ups.dto.js';
 import { ReceiptLookup } from './receipt-lookup.js';
-import { WebhookEvents } from '../webhooks/webhook-events.service.js';
+import { WebhookEventsService } from '../webhooks/webhook-events.service.js';
 
 /** The submitter's side of the conversation: check in with the receipt, add messages. */
 @Injectable()
-export class FollowUps {
+export class FollowUpsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly lookup: ReceiptLookup,
     private readonly messages: MessagesRepository,
     private readonly encryptor: PayloadEncryptor,
     private readonly keyRing: IntakeKeyRing,
-    private readonly events: WebhookEvents,
+    private readonly events: WebhookEventsService,
     private readonly staged: StagedAttachmentsRepository,
   ) {}
 

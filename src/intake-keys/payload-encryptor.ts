@@ -7,7 +7,7 @@ import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import type { EncryptTask } from '../crypto/encrypt.worker.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
-import { Metrics } from '../metrics/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { encryptToRecipients, type RecipientKey } from '../crypto/openpgp.js';
 
 export interface EncryptedPayload {
@@ -37,7 +37,7 @@ export class PayloadEncryptor implements OnApplicationShutdown {
   constructor(
     private readonly keyRing: IntakeKeyRing,
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {
     if (config.encryptionThreads > 0) {
       this.pool = new Piscina({

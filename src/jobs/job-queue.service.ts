@@ -11,7 +11,7 @@ import type { AppConfig } from '../config/environment.js';
  * features then leave the work to an instance that runs jobs.
  */
 @Injectable()
-export class JobQueue implements OnApplicationShutdown {
+export class JobQueueService implements OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private starting?: Promise<PgBoss>;
 

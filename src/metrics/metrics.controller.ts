@@ -1,14 +1,14 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { MetricsAccess } from '../common/auth/access.decorators.js';
-import { Metrics } from './metrics.service.js';
+import { MetricsService } from './metrics.service.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 @ApiTags('health')
 @ServedOn('staff')
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: Metrics) {}
+  constructor(private readonly metrics: MetricsService) {}
 
   @ApiOperation({
     summary: 'Prometheus metrics',

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller.js';
 import { TipsModule } from '../tips/tips.module.js';
-import { Metrics } from './metrics.service.js';
+import { MetricsService } from './metrics.service.js';
 
 /**
  * Prometheus metrics. Global like the logger: instrumentation, which any
@@ -11,7 +11,7 @@ import { Metrics } from './metrics.service.js';
 @Module({
   imports: [TipsModule],
   controllers: [MetricsController],
-  providers: [Metrics],
-  exports: [Metrics],
+  providers: [MetricsService],
+  exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -16,7 +16,7 @@ interface PgPool {
  * statuses, channels and categories; never content, receipts, keys or addresses.
  */
 @Injectable()
-export class Metrics {
+export class MetricsService {
   readonly registry = new Registry();
 
   readonly httpRequests = new Counter({

@@ -8,7 +8,7 @@ import type { PartnerPrincipal } from '../common/auth/roles.js';
 import { canonicalJson } from '../common/canonical-json.js';
 import { errorBody } from '../common/error-body.js';
 import { KeyError, verifyDetached } from '../crypto/openpgp.js';
-import { Metrics } from '../metrics/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
 import { initialPriority, partnerTipContent } from '../tips/envelope/envelope.js';
 import { TipEnvelope } from '../tips/envelope/tip-envelope.js';
@@ -52,7 +52,7 @@ export class SubmitPartnerTip {
     private readonly envelope: TipEnvelope,
     private readonly signingKeys: PartnerSigningKeysService,
     private readonly idempotency: IdempotencyStore,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
     private readonly quota: PartnerQuotaRepository,
   ) {}
 

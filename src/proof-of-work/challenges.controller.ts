@@ -2,14 +2,14 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/access.decorators.js';
 import { ChallengeModel } from './proof-of-work.dto.js';
-import { ProofOfWork, type ChallengeDto } from './proof-of-work.service.js';
+import { ProofOfWorkService, type ChallengeDto } from './proof-of-work.service.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
 
 @ApiTags('intake')
 @ServedOn('public')
 @Controller('v1/challenges')
 export class ChallengesController {
-  constructor(private readonly pow: ProofOfWork) {}
+  constructor(private readonly pow: ProofOfWorkService) {}
 
   @ApiOperation({
     summary: 'Get a proof-of-work challenge',

@@ -3,14 +3,14 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { PROOF_OF_WORK_KEY } from '../common/auth/proof-of-work.decorator.js';
 import { POW_HEADER } from './pow.js';
-import { ProofOfWork } from './proof-of-work.service.js';
+import { ProofOfWorkService } from './proof-of-work.service.js';
 
 /** Routes marked @RequiresProofOfWork() need a fresh solution before anything is read or stored. */
 @Injectable()
 export class ProofOfWorkGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly pow: ProofOfWork,
+    private readonly pow: ProofOfWorkService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

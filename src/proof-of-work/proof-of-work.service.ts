@@ -31,7 +31,7 @@ const REASONS: Record<string, string> = {
  * solution used on one instance is refused by every other.
  */
 @Injectable()
-export class ProofOfWork {
+export class ProofOfWorkService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,

@@ -6,11 +6,11 @@ import { TipsModule } from '../tips/tips.module.js';
 import { NoJsLimitGuard } from './no-js-limit.guard.js';
 import { SiteController } from './site.controller.js';
 import { SiteExceptionFilter } from './site-exception.filter.js';
-import { SiteFollowUps } from './site-follow-ups.service.js';
+import { SiteFollowUpsService } from './site-follow-ups.service.js';
 import { SiteFormChecks } from './site-form-checks.js';
 import { SitePages } from './site-pages.js';
 import { SiteRenderer } from './site-renderer.js';
-import { SiteTips } from './site-tips.service.js';
+import { SiteTipsService } from './site-tips.service.js';
 
 /** The public web pages (PUBLIC_SITE=on): HTML over the intake and follow-up use cases. */
 @Module({
@@ -20,8 +20,8 @@ import { SiteTips } from './site-tips.service.js';
     SiteRenderer,
     SitePages,
     SiteFormChecks,
-    SiteTips,
-    SiteFollowUps,
+    SiteTipsService,
+    SiteFollowUpsService,
     SiteExceptionFilter,
     NoJsLimitGuard,
   ],

@@ -4,7 +4,7 @@ import { AppError } from '../common/app-error.js';
 import { normalizeReceipt } from '../crypto/receipts.js';
 import type { CheckInResponseDto } from '../follow-ups/follow-ups.dto.js';
 import { FollowUpMessageDto } from '../follow-ups/follow-ups.dto.js';
-import { FollowUps } from '../follow-ups/follow-ups.service.js';
+import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { validateBody } from '../tips/attachments/multipart.js';
 import { Uploads } from '../tips/attachments/uploads.js';
 import { containsReceipt } from './receipt-words.js';
@@ -15,14 +15,14 @@ import { SiteRenderer } from './site-renderer.js';
 
 const MESSAGE_MAX = 20_000;
 
-/** The follow-up pages over FollowUps: a thread found by its receipt, and messages sent to it. */
+/** The follow-up pages over FollowUpsService: a thread found by its receipt, and messages sent to it. */
 @Injectable()
-export class SiteFollowUps {
+export class SiteFollowUpsService {
   constructor(
     private readonly pages: SitePages,
     private readonly checks: SiteFormChecks,
     private readonly renderer: SiteRenderer,
-    private readonly followUps: FollowUps,
+    private readonly followUps: FollowUpsService,
     private readonly uploads: Uploads,
   ) {}
 

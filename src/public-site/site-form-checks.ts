@@ -5,7 +5,7 @@ import { COUNTER_STORE } from '../common/rate-limit/rate-limit.module.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import { SERVER_SECRET } from '../config/server-secret.js';
-import { ProofOfWork } from '../proof-of-work/proof-of-work.service.js';
+import { ProofOfWorkService } from '../proof-of-work/proof-of-work.service.js';
 import { MAX_FILES } from '../tips/attachments/multipart.js';
 import { verifyFormToken, type FormPurpose } from './form-token.js';
 import type { Lang } from './messages.js';
@@ -28,7 +28,7 @@ export interface FormRefusal {
 export class SiteFormChecks {
   constructor(
     private readonly renderer: SiteRenderer,
-    private readonly pow: ProofOfWork,
+    private readonly pow: ProofOfWorkService,
     @Inject(COUNTER_STORE) private readonly counters: CounterStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,

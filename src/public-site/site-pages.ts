@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import { SERVER_SECRET } from '../config/server-secret.js';
 import type { CheckInResponseDto } from '../follow-ups/follow-ups.dto.js';
-import { ProofOfWork } from '../proof-of-work/proof-of-work.service.js';
+import { ProofOfWorkService } from '../proof-of-work/proof-of-work.service.js';
 import { MAX_FILES } from '../tips/attachments/multipart.js';
 import { SUBMITTER_URGENCIES, TIP_CATEGORIES } from '../tips/tip.entity.js';
 import { issueFormToken } from './form-token.js';
@@ -46,7 +46,7 @@ export interface SitePage {
 export class SitePages {
   constructor(
     private readonly renderer: SiteRenderer,
-    private readonly pow: ProofOfWork,
+    private readonly pow: ProofOfWorkService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
   ) {}

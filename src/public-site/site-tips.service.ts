@@ -17,7 +17,7 @@ import { SiteRenderer } from './site-renderer.js';
 
 /** The tip form over SubmitTip, and the receipt page's confirmation. */
 @Injectable()
-export class SiteTips {
+export class SiteTipsService {
   constructor(
     private readonly pages: SitePages,
     private readonly checks: SiteFormChecks,

@@ -19,14 +19,14 @@ import { LimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js
 import { RECEIPT_ATTEMPTS } from '../follow-ups/receipt-lookup.js';
 import { NoJsLimitGuard } from './no-js-limit.guard.js';
 import { SiteExceptionFilter } from './site-exception.filter.js';
-import { SiteFollowUps } from './site-follow-ups.service.js';
+import { SiteFollowUpsService } from './site-follow-ups.service.js';
 import { SitePages } from './site-pages.js';
 import { SiteRenderer } from './site-renderer.js';
-import { SiteTips } from './site-tips.service.js';
+import { SiteTipsService } from './site-tips.service.js';
 
 /**
  * The public web site: server-rendered pages over the same use cases as the
- * API (SubmitTip, FollowUps, ProofOfWork), through SiteTips and SiteFollowUps. Works as plain HTML forms; with
+ * API (SubmitTip, FollowUpsService, ProofOfWorkService), through SiteTipsService and SiteFollowUpsService. Works as plain HTML forms; with
  * JavaScript the proof of work is solved in a Web Worker and the form goes to
  * the `with-proof` route. The receipt travels only in response and request
  * bodies, never in a URL, a log or the database.
@@ -38,8 +38,8 @@ import { SiteTips } from './site-tips.service.js';
 export class SiteController {
   constructor(
     private readonly pages: SitePages,
-    private readonly tips: SiteTips,
-    private readonly followUps: SiteFollowUps,
+    private readonly tips: SiteTipsService,
+    private readonly followUps: SiteFollowUpsService,
     private readonly renderer: SiteRenderer,
   ) {}
 

@@ -1,9 +1,9 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PgBoss } from 'pg-boss';
-import { JobQueue } from '../jobs/job-queue.service.js';
-import { Retention } from './retention.service.js';
+import { JobQueueService } from '../jobs/job-queue.service.js';
+import { RetentionService } from './retention.service.js';
 import { StagedAttachmentsRepository } from '../tips/attachments/staged-attachments.repository.js';
-import { Metrics } from '../metrics/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 export const RETENTION_QUEUE = 'retention-purge';
 /** Every 15 minutes; pg-boss makes one instance run each occurrence. */
@@ -22,9 +22,9 @@ export class RetentionJobs implements OnApplicationBootstrap {
   runs = 0;
 
   constructor(
-    private readonly jobs: JobQueue,
-    private readonly retention: Retention,
-    private readonly metrics: Metrics,
+    private readonly jobs: JobQueueService,
+    private readonly retention: RetentionService,
+    private readonly metrics: MetricsService,
     private readonly staged: StagedAttachmentsRepository,
   ) {}
 

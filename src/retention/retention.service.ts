@@ -17,7 +17,7 @@ export interface PurgeResult {
  * that names the reference only, and keeping counts for the metrics.
  */
 @Injectable()
-export class Retention {
+export class RetentionService {
   private readonly logger = new Logger('Retention');
 
   constructor(

@@ -9,7 +9,7 @@ import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import type { SecretBox } from '../crypto/secret-box.js';
 import { checkWebhookUrl, WebhookUrlError } from './url-policy.js';
-import { WebhookEvents } from './webhook-events.service.js';
+import { WebhookEventsService } from './webhook-events.service.js';
 import {
   newWebhookSecret,
   openSecrets,
@@ -31,13 +31,13 @@ const noEndpoint = (): AppError => new AppError('not_found', 404, 'No such webho
 
 /** Admin management of webhook endpoints; every change is audited (never a secret). */
 @Injectable()
-export class WebhookEndpoints {
+export class WebhookEndpointsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(WEBHOOK_SECRET_BOX) private readonly box: SecretBox,
     private readonly repository: WebhooksRepository,
-    private readonly events: WebhookEvents,
+    private readonly events: WebhookEventsService,
     private readonly audit: AuditLog,
   ) {}
 

@@ -11,7 +11,7 @@ import { WebhooksRepository } from './webhooks.repository.js';
  * Delivery happens later, from pg-boss jobs woken in the same transaction.
  */
 @Injectable()
-export class WebhookEvents {
+export class WebhookEventsService {
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly jobs: WebhookJobs,
@@ -20,7 +20,7 @@ export class WebhookEvents {
 
   async record(manager: EntityManager, events: WebhookEvent | WebhookEvent[]): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) {
-      throw new Error('WebhookEvents.record must run inside the transaction of the change');
+      throw new Error('WebhookEventsService.record must run inside the transaction of the change');
     }
     const at = new Date();
     const woken = new Set<string>();

@@ -5,8 +5,8 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
 import type { SecretBox } from '../crypto/secret-box.js';
-import { JobQueue } from '../jobs/job-queue.service.js';
-import { Metrics } from '../metrics/metrics.service.js';
+import { JobQueueService } from '../jobs/job-queue.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { openSecrets, WEBHOOK_SECRET_BOX } from './webhook-secrets.js';
 import { checkWebhookUrl, WebhookUrlError } from './url-policy.js';
 import { WebhooksRepository, type ClaimedDelivery } from './webhooks.repository.js';
@@ -72,10 +72,10 @@ export class WebhookJobs implements OnApplicationBootstrap {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly jobs: JobQueue,
+    private readonly jobs: JobQueueService,
     @Inject(WEBHOOK_SECRET_BOX) private readonly box: SecretBox,
     private readonly repository: WebhooksRepository,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

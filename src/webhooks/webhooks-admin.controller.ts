@@ -5,7 +5,7 @@ import { EX } from '../common/openapi/examples.js';
 import { AdminRoute } from '../common/route.decorator.js';
 import { StaffController } from '../common/staff-controller.decorator.js';
 import { UuidParam, type UuidPath } from '../common/uuid-param.decorator.js';
-import { WebhookEndpoints } from './webhook-endpoints.service.js';
+import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 import {
   CreateWebhookDto,
   DeliveryQueryDto,
@@ -36,7 +36,7 @@ const DELIVERY_ID: UuidPath = {
  */
 @StaffController('admin-webhooks', 'v1/admin/webhooks')
 export class AdminWebhooksController {
-  constructor(private readonly endpoints: WebhookEndpoints) {}
+  constructor(private readonly endpoints: WebhookEndpointsService) {}
 
   @AdminRoute({
     summary: 'Register a webhook endpoint',

@@ -6,8 +6,8 @@ import { SecretBox } from '../crypto/secret-box.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { TipsModule } from '../tips/tips.module.js';
 import { AdminWebhooksController } from './webhooks-admin.controller.js';
-import { WebhookEndpoints } from './webhook-endpoints.service.js';
-import { WebhookEvents } from './webhook-events.service.js';
+import { WebhookEndpointsService } from './webhook-endpoints.service.js';
+import { WebhookEventsService } from './webhook-events.service.js';
 import { WebhookJobs } from './webhook-jobs.js';
 import { WEBHOOK_SECRET_BOX } from './webhook-secrets.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -22,15 +22,15 @@ import { WebhooksRepository } from './webhooks.repository.js';
   providers: [
     WebhooksRepository,
     WebhookJobs,
-    WebhookEvents,
-    WebhookEndpoints,
-    { provide: INTAKE_KEY_EVENTS, useExisting: WebhookEvents },
+    WebhookEventsService,
+    WebhookEndpointsService,
+    { provide: INTAKE_KEY_EVENTS, useExisting: WebhookEventsService },
     {
       provide: WEBHOOK_SECRET_BOX,
       inject: [SERVER_SECRET],
       useFactory: (secret: Buffer) => new SecretBox(secret, 'webhook-secrets:v1'),
     },
   ],
-  exports: [WebhookEvents, WebhookJobs, INTAKE_KEY_EVENTS],
+  exports: [WebhookEventsService, WebhookJobs, INTAKE_KEY_EVENTS],
 })
 export class WebhooksModule {}

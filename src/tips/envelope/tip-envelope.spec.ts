@@ -1,7 +1,7 @@
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
 import type { PayloadEncryptor } from '../../intake-keys/payload-encryptor.js';
 import type { WebhookEvent } from '../../webhooks/webhook-events.js';
-import type { WebhookEvents } from '../../webhooks/webhook-events.service.js';
+import type { WebhookEventsService } from '../../webhooks/webhook-events.service.js';
 import { TIP_REFERENCE_PATTERN } from '../tip-reference.js';
 import type { NewTip, TipsRepository } from '../tips.repository.js';
 import { MAX_REFERENCE_ATTEMPTS, TipEnvelope, type TipToStore } from './tip-envelope.js';
@@ -66,7 +66,7 @@ function fakes(insertFailures: Error[] = []) {
     dataSource as unknown as DataSource,
     encryptor as unknown as PayloadEncryptor,
     tips as unknown as TipsRepository,
-    webhookEvents as unknown as WebhookEvents,
+    webhookEvents as unknown as WebhookEventsService,
   );
   return { envelope, log, stored, events };
 }

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../database/unique-violation.js';
 import { PayloadEncryptor } from '../../intake-keys/payload-encryptor.js';
 import { tipReceived } from '../../webhooks/webhook-events.js';
-import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
+import { WebhookEventsService } from '../../webhooks/webhook-events.service.js';
 import { generateTipReference } from '../tip-reference.js';
 import { TipsRepository, type NewTip } from '../tips.repository.js';
 
@@ -37,7 +37,7 @@ export class TipEnvelope {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly encryptor: PayloadEncryptor,
     private readonly tips: TipsRepository,
-    private readonly events: WebhookEvents,
+    private readonly events: WebhookEventsService,
   ) {}
 
   /** Resolves with the stored tip only after its transaction has committed. */

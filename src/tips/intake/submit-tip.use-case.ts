@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { IntakeUnavailableError } from '../../common/app-error.js';
 import { IntakeKeyRing } from '../../intake-keys/intake-key-ring.js';
-import { Metrics } from '../../metrics/metrics.service.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import { generateReceipt, ReceiptHasher } from '../../crypto/receipts.js';
 import { createSubmitterKey } from '../../crypto/submitter-keys.js';
 import type {
@@ -27,7 +27,7 @@ export class SubmitTip {
     private readonly envelope: TipEnvelope,
     private readonly keyRing: IntakeKeyRing,
     private readonly receipts: ReceiptHasher,
-    private readonly metrics: Metrics,
+    private readonly metrics: MetricsService,
     private readonly staged: StagedAttachmentsRepository,
   ) {}
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/app-config.token.js';
-import { Metrics } from '../../metrics/metrics.service.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 import type { AppConfig } from '../../config/environment.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -9,7 +9,7 @@ import { AppError } from '../../common/app-error.js';
 import type { StaffActor } from '../../common/auth/actor.js';
 import { TipsRepository } from '../tips.repository.js';
 import { triageChangeEvents } from '../../webhooks/webhook-events.js';
-import { WebhookEvents } from '../../webhooks/webhook-events.service.js';
+import { WebhookEventsService } from '../../webhooks/webhook-events.service.js';
 import { mapTipSummary, priorityLabel } from './tip-mappers.js';
 import type { UpdateTipDto } from './update-tip.dto.js';
 import type { TipSummaryDto } from './tip-response.dto.js';
@@ -27,8 +27,8 @@ export class UpdateTip {
     private readonly tips: TipsRepository,
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly events: WebhookEvents,
-    private readonly metrics: Metrics,
+    private readonly events: WebhookEventsService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async execute(id: string, patch: UpdateTipDto, by: StaffActor): Promise<TipSummaryDto> {
