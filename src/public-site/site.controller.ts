@@ -26,7 +26,8 @@ import { SiteTipsService } from './site-tips.service.js';
 
 /**
  * The public web site: server-rendered pages over the same use cases as the
- * API (SubmitTip, FollowUpsService, ProofOfWorkService), through SiteTipsService and SiteFollowUpsService. Works as plain HTML forms; with
+ * API (SubmitTip, FollowUpsService, ProofOfWorkService), through
+ * SiteTipsService and SiteFollowUpsService. Works as plain HTML forms; with
  * JavaScript the proof of work is solved in a Web Worker and the form goes to
  * the `with-proof` route. The receipt travels only in response and request
  * bodies, never in a URL, a log or the database.
