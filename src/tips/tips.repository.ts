@@ -279,6 +279,21 @@ export class TipsRepository {
     });
   }
 
+  /** What a reply to the submitter needs: the reference, and the reply key if replies are allowed. */
+  async findReplyTarget(
+    id: string,
+  ): Promise<{
+    reference: string;
+    allowReplies: boolean;
+    submitterPublicKey: Buffer | null;
+  } | null> {
+    const row = await this.tips.findOne({
+      select: { reference: true, allowReplies: true, submitterPublicKey: true },
+      where: { id },
+    });
+    return row ?? null;
+  }
+
   async findPayloadByReference(reference: string): Promise<Buffer | null> {
     const row = await this.tips.findOne({ select: { payload: true }, where: { reference } });
     return row?.payload ?? null;

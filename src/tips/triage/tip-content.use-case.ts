@@ -116,12 +116,9 @@ export class TipContent {
    * the receipt unwraps, and encrypted to the intake keys for the analysts.
    */
   async reply(id: string, body: string, by: StaffActor): Promise<MessageDto> {
-    const rows = await this.dataSource.query<
-      Array<{ reference: string; allow_replies: boolean; submitter_public_key: Buffer | null }>
-    >('SELECT reference, allow_replies, submitter_public_key FROM tip WHERE id = $1', [id]);
-    const tip = rows[0];
+    const tip = await this.tips.findReplyTarget(id);
     if (!tip) throw noTip();
-    if (!tip.allow_replies || !tip.submitter_public_key) {
+    if (!tip.allowReplies || !tip.submitterPublicKey) {
       throw new AppError('conflict', 409, 'The submitter did not accept replies on this tip.');
     }
     const messageId = uuidv7();
@@ -142,7 +139,7 @@ export class TipContent {
       ),
     );
     const sealed = await sealForSubmitter(
-      tip.submitter_public_key,
+      tip.submitterPublicKey,
       Buffer.from(sealedMessageContent(body)),
       id,
     );
