@@ -17,10 +17,8 @@ import {
   PARTNER_RATE_LIMIT_HEADERS,
 } from '../common/openapi/error-responses.js';
 import { ApiJsonBody } from '../common/openapi/request-bodies.js';
-import { TipsRepository } from '../tips/tips.repository.js';
-import type { TipStatus } from '../tips/tip.entity.js';
+import { PartnerTipStatus } from './partner-tip-status.query.js';
 import { PartnerUsage } from './partner-usage.js';
-import { publicStatus } from '../tips/public-status.js';
 import {
   PartnerTipDto,
   PartnerTipListDto,
@@ -40,31 +38,13 @@ const TIP_ID: UuidPath = {
   notFound: 'No such tip.',
 };
 
-function mapPartnerTip(t: {
-  id: string;
-  reference: string;
-  sourceRef: string | null;
-  status: TipStatus;
-  receivedAt: Date;
-  signerFingerprint: string | null;
-}): PartnerTipDto {
-  return {
-    id: t.id,
-    reference: t.reference,
-    sourceRef: t.sourceRef ?? '',
-    status: publicStatus(t.status),
-    receivedAt: t.receivedAt.toISOString(),
-    signedBy: t.signerFingerprint,
-  };
-}
-
 @ApiTags('partner')
 @ServedOn('partner')
 @Controller('v1/partner')
 export class PartnerTipsController {
   constructor(
     private readonly submitTip: SubmitPartnerTip,
-    private readonly tips: TipsRepository,
+    private readonly status: PartnerTipStatus,
     private readonly usage: PartnerUsage,
   ) {}
 
@@ -186,8 +166,7 @@ export class PartnerTipsController {
     @CurrentPartner() partner: PartnerPrincipal,
     @Query() query: PartnerSourceRefQuery,
   ): Promise<PartnerTipListDto> {
-    const tip = await this.tips.findForPartner(partner.partnerId, { sourceRef: query.sourceRef });
-    return { tips: tip ? [mapPartnerTip(tip)] : [] };
+    return this.status.bySourceRef(partner.partnerId, query.sourceRef);
   }
 
   @ApiOperation({
@@ -212,9 +191,7 @@ export class PartnerTipsController {
     @CurrentPartner() partner: PartnerPrincipal,
     @UuidParam(TIP_ID) id: string,
   ): Promise<PartnerTipDto> {
-    const tip = await this.tips.findForPartner(partner.partnerId, { id });
-    if (!tip) throw new AppError('not_found', 404, TIP_ID.notFound);
-    return mapPartnerTip(tip);
+    return this.status.byId(partner.partnerId, id, TIP_ID.notFound);
   }
 
   @ApiOperation({

@@ -6,6 +6,7 @@ import { TipsModule } from '../tips/tips.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { PartnerQuotaRepository } from './partner-quota.repository.js';
 import { IdempotencyStore } from './idempotency.js';
+import { PartnerTipStatus } from './partner-tip-status.query.js';
 import { PartnerTipsController } from './partner-tips.controller.js';
 import { PartnerUsage } from './partner-usage.js';
 import { PartnerApiKeysService } from './partner-api-keys.service.js';
@@ -22,6 +23,7 @@ import { SubmitPartnerTip } from './submit-partner-tip.use-case.js';
     PartnerApiKeysService,
     PartnerSigningKeysService,
     SubmitPartnerTip,
+    PartnerTipStatus,
     IdempotencyStore,
     PartnerUsage,
     PartnerQuotaRepository,
