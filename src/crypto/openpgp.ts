@@ -87,14 +87,21 @@ export async function encryptToRecipients(
   plaintext: Uint8Array,
   recipients: readonly RecipientKey[],
 ): Promise<Uint8Array> {
+  return (await encryptBinary(plaintext, recipients)) as Uint8Array;
+}
+
+/** A binary OpenPGP message to every recipient, from bytes or a stream of them. */
+async function encryptBinary(
+  plaintext: Uint8Array | ReadableStream<Uint8Array>,
+  recipients: readonly RecipientKey[],
+): Promise<unknown> {
   if (recipients.length === 0) throw new KeyError('no recipient keys');
   const message = await openpgp.createMessage({ binary: plaintext });
-  const encrypted: unknown = await openpgp.encrypt({
+  return openpgp.encrypt({
     message,
     encryptionKeys: recipients.map((r) => r.handle as openpgp.Key),
     format: 'binary',
   });
-  return encrypted as Uint8Array;
 }
 
 export interface GeneratedKeyPair {
@@ -262,14 +269,7 @@ export async function encryptStream(
   plaintext: ReadableStream<Uint8Array>,
   recipients: readonly RecipientKey[],
 ): Promise<ReadableStream<Uint8Array>> {
-  if (recipients.length === 0) throw new KeyError('no recipient keys');
-  const message = await openpgp.createMessage({ binary: plaintext });
-  const encrypted: unknown = await openpgp.encrypt({
-    message,
-    encryptionKeys: recipients.map((r) => r.handle as openpgp.Key),
-    format: 'binary',
-  });
-  return encrypted as ReadableStream<Uint8Array>;
+  return (await encryptBinary(plaintext, recipients)) as ReadableStream<Uint8Array>;
 }
 
 /** Streaming decryption (tipctl writes large attachments to disk with it). */

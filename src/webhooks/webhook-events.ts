@@ -30,17 +30,19 @@ export interface TipRef {
   reference: string;
 }
 
+/** What `tip.received` tells of a new tip (metadata only, never content). */
+export type ReceivedTip = TipRef & {
+  channel: TipChannel;
+  category: TipCategory;
+  submitterUrgency: SubmitterUrgency;
+  priority: number;
+  receivedAt: Date;
+};
+
 export type WebhookEvent =
   | {
       type: 'tip.received';
-      tip: TipRef & {
-        channel: TipChannel;
-        category: TipCategory;
-        submitterUrgency: SubmitterUrgency;
-        priority: number;
-        receivedAt: Date;
-        partner?: { id: string; name: string };
-      };
+      tip: ReceivedTip & { partner?: { id: string; name: string } };
     }
   | {
       type: 'tip.updated';
@@ -171,13 +173,7 @@ export function triageChangeEvents(
 
 /** `tip.received` of a row just inserted. */
 export function tipReceived(
-  tip: TipRef & {
-    channel: TipChannel;
-    category: TipCategory;
-    submitterUrgency: SubmitterUrgency;
-    priority: number;
-    receivedAt: Date;
-  },
+  tip: ReceivedTip,
   partner?: { id: string; name: string },
 ): WebhookEvent {
   return {
