@@ -1,14 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { AppError } from '../common/app-error.js';
 import { Public } from '../common/auth/access.decorators.js';
 import { ApiErrorResponses } from '../common/openapi/error-responses.js';
 import { HealthModel, type HealthDto } from './health.dto.js';
-import { IntakeKeyRing } from '../intake-keys/intake-key-ring.js';
 import { ServedOn } from '../common/listeners/served-on.decorator.js';
-import { ReadDatabase } from '../database/read-database.js';
+import { ReadinessService } from './readiness.service.js';
 import { OwnLimitPerAddress } from '../common/rate-limit/public-rate-limit.guard.js';
 
 @ApiTags('health')
@@ -16,11 +12,7 @@ import { OwnLimitPerAddress } from '../common/rate-limit/public-rate-limit.guard
 @OwnLimitPerAddress()
 @Controller('health')
 export class HealthController {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly keyRing: IntakeKeyRing,
-    private readonly reads: ReadDatabase,
-  ) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   @ApiOperation({ summary: 'Liveness', description: 'The process is up and its event loop turns.' })
   @ApiOkResponse({ type: HealthModel, description: 'Alive.', example: { status: 'ok' } })
@@ -30,7 +22,6 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** A replica that is down is no reason to be unready: reads fall back to the primary. */
   @ApiOperation({
     summary: 'Readiness',
     description:
@@ -63,29 +54,7 @@ export class HealthController {
   @ServedOn('staff')
   @Public()
   @Get('ready')
-  async ready(): Promise<HealthDto> {
-    const problems: string[] = [];
-    try {
-      // Bounded: a saturated or stuck pool is "not ready", not a hanging probe.
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-      ]);
-    } catch {
-      problems.push('database unreachable');
-    }
-    const keys = this.keyRing.active().length;
-    if (keys === 0) problems.push('no valid intake key');
-    if (problems.length > 0) {
-      throw new AppError(
-        'unavailable',
-        503,
-        'Not ready.',
-        problems.map((problem) => ({ problem })),
-        5,
-      );
-    }
-    const replica = await this.reads.status();
-    return { status: 'ok', checks: { database: 'ok', intakeKeys: keys, replica } };
+  ready(): Promise<HealthDto> {
+    return this.readiness.check();
   }
 }
