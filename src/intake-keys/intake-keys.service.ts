@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Optional,
   Logger,
   type OnApplicationShutdown,
   type OnModuleInit,
@@ -53,7 +52,7 @@ export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly keyRing: IntakeKeyRing,
     private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Optional() @Inject(INTAKE_KEY_EVENTS) private readonly events?: IntakeKeyEvents,
+    @Inject(INTAKE_KEY_EVENTS) private readonly events: IntakeKeyEvents,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -276,7 +275,7 @@ export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {
         targetId: key.fingerprint,
         details: { version: key.version, pendingApproval: approvedAt === null },
       });
-      await this.events?.record(m, { type: 'intake-key.added', fingerprint: key.fingerprint });
+      await this.events.record(m, { type: 'intake-key.added', fingerprint: key.fingerprint });
     });
     this.parsed.set(key.fingerprint, key);
     await this.reload();
@@ -313,7 +312,7 @@ export class IntakeKeysService implements OnModuleInit, OnApplicationShutdown {
         targetType: 'intake_key',
         targetId: fp,
       });
-      await this.events?.record(m, { type: 'intake-key.retired', fingerprint: fp });
+      await this.events.record(m, { type: 'intake-key.retired', fingerprint: fp });
     });
     await this.reload();
   }
