@@ -280,9 +280,7 @@ export class TipsRepository {
   }
 
   /** What a reply to the submitter needs: the reference, and the reply key if replies are allowed. */
-  async findReplyTarget(
-    id: string,
-  ): Promise<{
+  async findReplyTarget(id: string): Promise<{
     reference: string;
     allowReplies: boolean;
     submitterPublicKey: Buffer | null;
