@@ -179,7 +179,7 @@ export async function triage(ctx) {
         throw new Error(`the cursor walk ended on ${lastId}, SQL row ${depth} is ${at.id}`);
       triage.deepCursorRow = depth;
 
-      // The SQL the app runs (list-tips.query.ts), default limit 50 -> LIMIT 51.
+      // The SQL the app runs (TipsRepository.listForTriage), default limit 50 -> LIMIT 51 (a parameter there).
       const byReceived = 't.received_at DESC, t.id DESC';
       const byPriority = 't.priority ASC, t.received_at DESC, t.id DESC';
       const sql = (where, order) =>

@@ -4,6 +4,8 @@ import { planTipUpdate, type TipPatch, type UpdateContext } from './update-rules
 const ME = '00000000-0000-7000-8000-00000000000a';
 const OTHER = '00000000-0000-7000-8000-00000000000b';
 const TIP = '00000000-0000-7000-8000-000000000001';
+/** A tip id with letters in it, to spell in upper case. */
+const LETTERED = '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b';
 const ORIGINAL = '00000000-0000-7000-8000-000000000002';
 const NOW = new Date('2026-03-01T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -112,6 +114,13 @@ describe('update rules', () => {
       await expect(planTipUpdate(row(), patch({ duplicateOf: TIP }), lead())).rejects.toMatchObject(
         { status: 422, message: 'A tip cannot duplicate itself.' },
       );
+      await expect(
+        planTipUpdate(
+          row({ id: LETTERED }),
+          patch({ duplicateOf: LETTERED.toUpperCase() }),
+          lead(),
+        ),
+      ).rejects.toMatchObject({ status: 422, message: 'A tip cannot duplicate itself.' });
       await expect(
         planTipUpdate(row(), patch({ duplicateOf: OTHER, status: 'duplicate' }), lead()),
       ).rejects.toMatchObject({ status: 422, message: 'duplicateOf names no tip.' });

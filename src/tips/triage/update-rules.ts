@@ -80,7 +80,10 @@ export async function planTipUpdate(
 
   let duplicateOf = tip.duplicate_of;
   if (patch.duplicateOf !== undefined) {
-    if (patch.duplicateOf === tip.id) throw unprocessable('A tip cannot duplicate itself.');
+    // UUIDs in any case: the same tip however its id is spelled.
+    if (patch.duplicateOf?.toLowerCase() === tip.id.toLowerCase()) {
+      throw unprocessable('A tip cannot duplicate itself.');
+    }
     if (patch.duplicateOf !== null && !(await ctx.tipExists(patch.duplicateOf))) {
       throw unprocessable('duplicateOf names no tip.');
     }
