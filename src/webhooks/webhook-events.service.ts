@@ -24,11 +24,13 @@ export class WebhookEventsService {
     }
     const at = new Date();
     const woken = new Set<string>();
+    // One change can report several events on one tip (updated and escalated): one look-up.
+    const priorities = new Map<string, Promise<number | null>>();
     for (const event of Array.isArray(events) ? events : [events]) {
       const endpoints = await this.repository.insertDeliveries(
         manager,
         event.type,
-        await this.tipOf(manager, event),
+        await this.tipOf(manager, event, priorities),
         {
           thin: webhookBody(event, 'thin', at),
           summary: webhookBody(event, 'summary', at),
@@ -47,10 +49,17 @@ export class WebhookEventsService {
   private async tipOf(
     manager: EntityManager,
     event: WebhookEvent,
+    priorities: Map<string, Promise<number | null>>,
   ): Promise<{ priority: number | null } | null> {
     if (event.type === 'tip.received') return { priority: event.tip.priority };
     const id = tipIdOf(event);
-    return id === null ? null : { priority: await this.tips.findPriority(id, manager) };
+    if (id === null) return null;
+    let priority = priorities.get(id);
+    if (priority === undefined) {
+      priority = this.tips.findPriority(id, manager);
+      priorities.set(id, priority);
+    }
+    return { priority: await priority };
   }
 
   /** Wakes the delivery of an endpoint whose queue changed (a resend). */
