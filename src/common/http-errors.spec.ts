@@ -6,6 +6,7 @@ import {
   NotFoundException,
   PayloadTooLargeException,
 } from '@nestjs/common';
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { AppError, IntakeUnavailableError } from './app-error.js';
 import { ERROR_CODES } from './error-body.js';
 import { mapError } from './http-errors.js';
@@ -80,7 +81,9 @@ describe('mapError', () => {
       Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       Object.assign(new Error('terminating connection'), { code: '57P01' }),
       Object.assign(new Error('query failed'), { driverError: { code: '08006' } }),
-      Object.assign(new Error('released'), { name: 'QueryRunnerAlreadyReleasedError' }),
+      new QueryRunnerAlreadyReleasedError(),
+      // A transaction's query after its connection died (PostgreSQL restarting under load).
+      new QueryRunnerProviderAlreadyReleasedError(),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
     ];

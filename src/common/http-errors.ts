@@ -134,14 +134,20 @@ const UNAVAILABLE_CODES = new Set([
   '08006',
 ]);
 
+const RELEASED_RUNNER_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
 function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown };
   const code = typeof e?.code === 'string' ? e.code : undefined;
   const driverCode = typeof e?.driverError?.code === 'string' ? e.driverError.code : undefined;
   if ((code && UNAVAILABLE_CODES.has(code)) || (driverCode && UNAVAILABLE_CODES.has(driverCode)))
     return true;
-  // TypeORM releases a transaction's runner when its connection dies.
-  if ((err as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
+  // TypeORM releases a transaction's runner when its connection dies; a query
+  // still on its way then fails with one of these (before any COMMIT).
+  if (RELEASED_RUNNER_ERRORS.has((err as Error)?.name)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
   return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(
     message,
