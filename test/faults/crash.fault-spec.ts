@@ -197,6 +197,14 @@ describe('crash safety', () => {
       await stop();
       expect((await postTip(service.url, 'after the restart')).status).toBe(201);
       const unexpected = statuses.filter((s) => ![201, 503, 0].includes(s));
+      if (unexpected.length > 0) {
+        // What the service logged of them (error class and stack frames, never data).
+        const errors = service
+          .output()
+          .split('\n')
+          .filter((line) => /"level":"error"|unhandled/.test(line));
+        process.stderr.write(`service errors during the restart:\n${errors.join('\n')}\n`);
+      }
       expect(unexpected).toEqual([]);
       expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
       await verify(db.url, key, acked);
