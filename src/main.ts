@@ -79,6 +79,8 @@ async function bootstrap(): Promise<void> {
     devPrivateKeyPath: intake.devPrivateKeyPath,
     publicSite: config.publicSite.enabled,
   });
+  // Out now, not at the next background write: scripts wait for this line.
+  logger.flush();
 }
 
 bootstrap().catch((err: unknown) => {

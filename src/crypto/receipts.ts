@@ -1,5 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
 import { wordlist } from '@scure/bip39/wordlists/english.js';
+import { hmacKey } from './hmac-key.js';
 
 /** 8 words of an 11-bit list: 88 bits of entropy. */
 export const RECEIPT_WORDS = 8;
@@ -27,7 +28,7 @@ export class ReceiptHasher {
   constructor(private readonly secret: Buffer) {}
 
   hash(receipt: string): Buffer {
-    return createHmac('sha256', this.secret)
+    return createHmac('sha256', hmacKey(this.secret))
       .update('tipline:receipt:v1:')
       .update(normalizeReceipt(receipt))
       .digest();

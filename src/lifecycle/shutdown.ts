@@ -110,6 +110,7 @@ export class Shutdown {
       return;
     }
     this.logger.info(`${signal}: stopping (send it again to exit at once)`);
+    this.logger.flush(); // whoever sent the signal sees the line now, not at the next write
     await this.run();
   }
 

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hmacKey } from '../crypto/hmac-key.js';
 
 /**
  * Hashcash-style proof of work, stateless until spent:
@@ -19,7 +20,7 @@ export interface Challenge {
 }
 
 function mac(secret: Buffer, payload: string): string {
-  return createHmac('sha256', secret).update(`pow:${payload}`).digest('base64url');
+  return createHmac('sha256', hmacKey(secret)).update(`pow:${payload}`).digest('base64url');
 }
 
 export function issueChallenge(secret: Buffer, difficulty: number, now = Date.now()): Challenge {

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, type InsertResult, type Repository } from 'typeorm';
 import { ReadDatabase } from '../database/read-database.js';
 import { returning } from '../database/returning.js';
+import type { Statement } from '../database/statement.js';
 import {
   Tip,
   type SubmitterUrgency,
@@ -143,9 +144,36 @@ export class TipsRepository {
     private readonly reads: ReadDatabase,
   ) {}
 
+  private readonly insertTexts = new Map<string, { name: string; text: string }>();
+
   /** One INSERT in the caller's transaction; a taken reference fails on tip_reference_key. */
   insert(manager: EntityManager, tip: NewTip): Promise<InsertResult> {
     return manager.insert(Tip, tip);
+  }
+
+  /**
+   * The same INSERT as a prepared statement of its own (for runStatement, or
+   * as the change an outbox write joins): the columns the tip sets, the
+   * others left to their defaults. One text, and one name, per set of columns.
+   */
+  insertStatement(tip: NewTip): Statement {
+    const set = (Object.keys(tip) as Array<keyof NewTip>).filter((k) => tip[k] !== undefined);
+    const key = set.join(',');
+    let prepared = this.insertTexts.get(key);
+    if (prepared === undefined) {
+      const metadata = this.dataSource.getMetadata(Tip);
+      const columns = set.map((property) => {
+        const column = metadata.findColumnWithPropertyName(property);
+        if (!column) throw new Error(`tip has no column for ${property}`);
+        return column.databaseName;
+      });
+      prepared = {
+        name: `tip_insert_${this.insertTexts.size + 1}`,
+        text: `INSERT INTO tip (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
+      };
+      this.insertTexts.set(key, prepared);
+    }
+    return { ...prepared, values: set.map((k) => tip[k]) };
   }
 
   /**

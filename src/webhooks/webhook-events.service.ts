@@ -1,7 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Statement } from '../database/statement.js';
 import { TipsRepository } from '../tips/tips.repository.js';
-import { tipIdOf, webhookBody, type WebhookEvent } from './webhook-events.js';
+import {
+  tipIdOf,
+  webhookBody,
+  type TipReceivedEvent,
+  type WebhookEvent,
+} from './webhook-events.js';
 import { WebhookJobs } from './webhook-jobs.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
@@ -12,6 +18,8 @@ import { WebhooksRepository } from './webhooks.repository.js';
  */
 @Injectable()
 export class WebhookEventsService {
+  private readonly logger = new Logger('Webhooks');
+
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly jobs: WebhookJobs,
@@ -40,6 +48,32 @@ export class WebhookEventsService {
       for (const e of endpoints) woken.add(e);
     }
     await this.jobs.wake(manager, [...woken]);
+  }
+
+  /**
+   * A change and its event written by one statement (no transaction: a single
+   * statement is atomic), for a new tip stored on its own. The deliveries it
+   * created are woken after the commit; if that wake fails (or the process
+   * stops first), the minute's sweep delivers them.
+   */
+  async recordWith(change: Statement, event: TipReceivedEvent): Promise<void> {
+    const at = new Date();
+    const endpoints = await this.repository.insertDeliveriesWith(
+      change,
+      event.type,
+      { priority: event.tip.priority },
+      {
+        thin: webhookBody(event, 'thin', at),
+        summary: webhookBody(event, 'summary', at),
+        slack: webhookBody(event, 'slack', at),
+      },
+    );
+    if (endpoints.length === 0) return;
+    await this.jobs.wakeNow(endpoints).catch((err: unknown) => {
+      this.logger.warn(
+        `waking ${endpoints.length} webhook endpoint(s) after a tip failed (${(err as Error)?.name}); the sweep delivers within a minute`,
+      );
+    });
   }
 
   /**

@@ -171,11 +171,13 @@ export function triageChangeEvents(
   return events;
 }
 
+export type TipReceivedEvent = Extract<WebhookEvent, { type: 'tip.received' }>;
+
 /** `tip.received` of a row just inserted. */
 export function tipReceived(
   tip: ReceivedTip,
   partner?: { id: string; name: string },
-): WebhookEvent {
+): TipReceivedEvent {
   return {
     type: 'tip.received',
     tip: {

@@ -108,6 +108,14 @@ export class WebhookJobs implements OnApplicationBootstrap {
     }
   }
 
+  /** Wakes endpoints outside any transaction (their deliveries are already committed). */
+  async wakeNow(endpointIds: string[]): Promise<void> {
+    if (!this.boss) return;
+    for (const endpointId of endpointIds) {
+      await this.boss.send(WEBHOOK_DELIVER_QUEUE, { endpointId });
+    }
+  }
+
   private async sweep(): Promise<void> {
     if (!this.boss) return;
     for (const endpointId of await this.repository.endpointsWithDueDeliveries()) {

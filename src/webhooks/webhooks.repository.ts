@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { returning } from '../database/returning.js';
+import { runStatement, type Statement } from '../database/statement.js';
 import type { WebhookFormat } from './webhook-events.js';
 
 export interface EndpointRow {
@@ -57,6 +58,41 @@ const DELIVERY_COLUMNS =
 /** Lease of one attempt: longer than the 15 s timeout, so a crashed sender's attempt is retried. */
 const LEASE_SECONDS = 60;
 
+/**
+ * The outbox INSERT, its parameters appended to `values` (so it can follow a
+ * change's own): one delivery per enabled endpoint that wants the event type
+ * (or only `onlyEndpoint`) and whose minimum priority the tip meets.
+ */
+function deliveriesInsert(
+  values: unknown[],
+  eventType: string,
+  tip: { priority: number | null } | null,
+  bodies: Record<WebhookFormat, string>,
+  onlyEndpoint: string | null,
+): string {
+  const n = values.length;
+  const [type, thin, summary, slack, aboutTip, only, priority] = [1, 2, 3, 4, 5, 6, 7].map(
+    (i) => `$${n + i}`,
+  );
+  values.push(
+    eventType,
+    bodies.thin,
+    bodies.summary,
+    bodies.slack,
+    tip !== null,
+    onlyEndpoint,
+    tip?.priority ?? null,
+  );
+  return `INSERT INTO webhook_delivery (id, message_id, endpoint_id, event_type, body)
+       SELECT gen_random_uuid(), 'msg_' || replace(gen_random_uuid()::text, '-', ''), e.id, ${type},
+              CASE e.format WHEN 'thin' THEN ${thin} WHEN 'summary' THEN ${summary} ELSE ${slack} END
+         FROM webhook_endpoint e
+        WHERE e.enabled AND (${only}::uuid IS NULL OR e.id = ${only})
+          AND (${only}::uuid IS NOT NULL OR ${type} = ANY (e.event_types))
+          AND (e.min_priority IS NULL OR NOT ${aboutTip}::boolean OR ${priority}::smallint <= e.min_priority)
+       RETURNING endpoint_id`;
+}
+
 @Injectable()
 export class WebhooksRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -74,25 +110,32 @@ export class WebhooksRepository {
     bodies: Record<WebhookFormat, string>,
     onlyEndpoint: string | null = null,
   ): Promise<string[]> {
+    const values: unknown[] = [];
     const rows = await manager.query<Array<{ endpoint_id: string }>>(
-      `INSERT INTO webhook_delivery (id, message_id, endpoint_id, event_type, body)
-       SELECT gen_random_uuid(), 'msg_' || replace(gen_random_uuid()::text, '-', ''), e.id, $1,
-              CASE e.format WHEN 'thin' THEN $2 WHEN 'summary' THEN $3 ELSE $4 END
-         FROM webhook_endpoint e
-        WHERE e.enabled AND ($6::uuid IS NULL OR e.id = $6)
-          AND ($6::uuid IS NOT NULL OR $1 = ANY (e.event_types))
-          AND (e.min_priority IS NULL OR NOT $5::boolean OR $7::smallint <= e.min_priority)
-       RETURNING endpoint_id`,
-      [
-        eventType,
-        bodies.thin,
-        bodies.summary,
-        bodies.slack,
-        tip !== null,
-        onlyEndpoint,
-        tip?.priority ?? null,
-      ],
+      deliveriesInsert(values, eventType, tip, bodies, onlyEndpoint),
+      values,
     );
+    return [...new Set(rows.map((r) => r.endpoint_id))];
+  }
+
+  /**
+   * The change and its outbox write as one statement (`WITH change AS (...)
+   * INSERT INTO webhook_delivery ...`), atomic on its own: both or neither
+   * commit, with no transaction around them. The change's parameters come
+   * first. Returns the endpoints that got a delivery.
+   */
+  async insertDeliveriesWith(
+    change: Statement,
+    eventType: string,
+    tip: { priority: number | null } | null,
+    bodies: Record<WebhookFormat, string>,
+  ): Promise<string[]> {
+    const values = [...change.values];
+    const rows = await runStatement<{ endpoint_id: string }>(this.dataSource, {
+      name: `${change.name}_outbox`,
+      text: `WITH change AS (${change.text}) ${deliveriesInsert(values, eventType, tip, bodies, null)}`,
+      values,
+    });
     return [...new Set(rows.map((r) => r.endpoint_id))];
   }
 

@@ -1,5 +1,6 @@
 import { DEFAULT_IPV6_SUBNET_PREFIX, normalizeIp } from '@nestjs/throttler';
 import { createHmac } from 'node:crypto';
+import { hmacKey } from '../../crypto/hmac-key.js';
 
 /**
  * The key a client's address is counted under: an HMAC, so no store ever
@@ -7,7 +8,7 @@ import { createHmac } from 'node:crypto';
  * usually has whole (otherwise rotating addresses inside it dodges a limit).
  */
 export function addressTracker(secret: Buffer, ip: string): string {
-  return createHmac('sha256', secret)
+  return createHmac('sha256', hmacKey(secret))
     .update(`addr:${normalizeIp(ip, DEFAULT_IPV6_SUBNET_PREFIX)}`)
     .digest('base64url');
 }

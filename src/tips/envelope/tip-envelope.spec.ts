@@ -1,4 +1,5 @@
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
+import type { Statement } from '../../database/statement.js';
 import type { PayloadEncryptor } from '../../intake-keys/payload-encryptor.js';
 import type { WebhookEvent } from '../../webhooks/webhook-events.js';
 import type { WebhookEventsService } from '../../webhooks/webhook-events.service.js';
@@ -53,8 +54,21 @@ function fakes(insertFailures: Error[] = []) {
       stored.push(tip);
       return Promise.resolve();
     },
+    insertStatement(tip: NewTip): Statement {
+      return { name: 'tip_insert', text: 'INSERT INTO tip ...', values: [tip] };
+    },
   };
   const webhookEvents = {
+    /** The row and its event in one statement, outside any transaction. */
+    recordWith(change: Statement, event: WebhookEvent) {
+      const tip = change.values[0] as NewTip;
+      log.push(`one statement: insert ${tip.reference} + event ${event.type}`);
+      const failure = insertFailures.shift();
+      if (failure) return Promise.reject(failure);
+      stored.push(tip);
+      events.push(event);
+      return Promise.resolve();
+    },
     record(m: EntityManager, event: WebhookEvent) {
       expect(m).toBe(manager);
       log.push(`event ${event.type}`);
@@ -132,6 +146,17 @@ describe('TipEnvelope.store', () => {
     ]);
   });
 
+  it('writes a tip with no steps of its caller as one statement (row and event), no transaction', async () => {
+    const { envelope, log, stored, events } = fakes();
+    const tip = await envelope.store(draft());
+    expect(log).toEqual([
+      `seal ${tip.reference}`,
+      `one statement: insert ${tip.reference} + event tip.received`,
+    ]);
+    expect(stored).toEqual([tip]);
+    expect(events).toMatchObject([{ type: 'tip.received', tip: { id: 'tip-id', priority: 2 } }]);
+  });
+
   it('draws a new reference and seals again when the first is taken (23505 once)', async () => {
     const { envelope, log, stored } = fakes([duplicate('tip_reference_key')]);
     const tip = await envelope.store(draft());
@@ -140,18 +165,34 @@ describe('TipEnvelope.store', () => {
     expect(tip.reference).toBe(second);
     expect(log).toEqual([
       `seal ${first}`,
+      `one statement: insert ${first} + event tip.received`,
+      `seal ${second}`,
+      `one statement: insert ${second} + event tip.received`,
+    ]);
+    expect(stored.map((t) => t.reference)).toEqual([second]);
+    // The reference inside the ciphertext is the row's.
+    expect(tip.payload.toString('utf8')).toBe(`sealed:${second}`);
+  });
+
+  it('draws again inside the transaction path too (a caller step rolled back with the row)', async () => {
+    const { envelope, log, stored } = fakes([duplicate('tip_reference_key')]);
+    const tip = await envelope.store(draft({ before: () => Promise.resolve(log.push('before')) }));
+    const [first, second] = log.filter((l) => l.startsWith('seal')).map(refOf);
+    expect(tip.reference).toBe(second);
+    expect(log).toEqual([
+      `seal ${first}`,
       'begin',
+      'before',
       `insert ${first}`,
       'rollback',
       `seal ${second}`,
       'begin',
+      'before',
       `insert ${second}`,
       'event tip.received',
       'commit',
     ]);
     expect(stored.map((t) => t.reference)).toEqual([second]);
-    // The reference inside the ciphertext is the row's.
-    expect(tip.payload.toString('utf8')).toBe(`sealed:${second}`);
   });
 
   it(`gives up after ${MAX_REFERENCE_ATTEMPTS} taken references`, async () => {
@@ -161,7 +202,7 @@ describe('TipEnvelope.store', () => {
     const last = failures.at(-1);
     const { envelope, log, stored } = fakes(failures);
     await expect(envelope.store(draft())).rejects.toBe(last);
-    expect(log.filter((l) => l.startsWith('insert'))).toHaveLength(MAX_REFERENCE_ATTEMPTS);
+    expect(log.filter((l) => l.startsWith('one statement'))).toHaveLength(MAX_REFERENCE_ATTEMPTS);
     expect(stored).toEqual([]);
   });
 
@@ -169,7 +210,7 @@ describe('TipEnvelope.store', () => {
     const sourceRef = duplicate('tip_partner_source_ref_key');
     const taken = fakes([sourceRef]);
     await expect(taken.envelope.store(draft())).rejects.toBe(sourceRef);
-    expect(taken.log.filter((l) => l.startsWith('insert'))).toHaveLength(1);
+    expect(taken.log.filter((l) => l.startsWith('one statement'))).toHaveLength(1);
 
     const quota = new Error('quota');
     const refused = fakes();

@@ -28,7 +28,8 @@ export interface TipToStore {
  * The one way a tip is stored: its content encrypted to every intake key
  * before a transaction opens (no connection held while workers run), then
  * one transaction with the row, what the caller adds and the tip.received
- * event. A reference already taken is drawn again, and the content sealed
+ * event; with nothing added, one statement writes the row and the event
+ * (atomic on its own: one round trip instead of four). A reference already taken is drawn again, and the content sealed
  * again, since the reference is inside it.
  */
 @Injectable()
@@ -55,6 +56,14 @@ export class TipEnvelope {
         keyFingerprints: fingerprints,
       };
       try {
+        if (!draft.before && !draft.after) {
+          // Nothing else to write: the row and its event are one statement, no transaction.
+          await this.events.recordWith(
+            this.tips.insertStatement(tip),
+            tipReceived(tip, draft.partner),
+          );
+          return tip;
+        }
         await this.dataSource.transaction(async (m) => {
           if (draft.before) await draft.before(m);
           await this.tips.insert(m, tip);
