@@ -259,6 +259,20 @@ describe('partner API', () => {
     });
     expect(usage.body.usage.requestsThisMinute).toBeGreaterThanOrEqual(4);
 
+    // Concurrent submissions against the last places: the counter row orders them.
+    const racing = await makePartner({ tipsPerDay: 3 });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => post(racing, tip(`race-${i}`))),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([201, 201, 201, 429, 429, 429, 429, 429, 429, 429]);
+    expect(await tipCount(racing.id)).toBe(3);
+    const raced = await request(t.server)
+      .get('/v1/partner/usage')
+      .set('Authorization', `Bearer ${racing.key}`)
+      .expect(200);
+    expect(raced.body.usage.tipsToday).toBe(3);
+
     const slow = await makePartner({ requestsPerMinute: 3 });
     for (let i = 0; i < 3; i++) {
       const res = await request(t.server)

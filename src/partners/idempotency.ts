@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/app-error.js';
+import { param, type StatementPart } from '../database/statement.js';
 
 /** Keys are kept at least this long (the IETF draft and Stripe keep 24 h). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -79,6 +80,19 @@ export class IdempotencyStore {
         WHERE partner_id = $1 AND key = $2`,
       [partnerId, key, status, JSON.stringify(body)],
     );
+  }
+
+  /** The same, as a piece of the statement that makes the effect (TipEnvelope). */
+  completePart(partnerId: string, key: string, status: number, body: unknown): StatementPart {
+    return {
+      name: 'idempotency_done',
+      sql: (values, onlyIf) =>
+        `UPDATE idempotency_record
+            SET state = 'done', response_status = ${param(values, status)}::integer,
+                response_body = ${param(values, JSON.stringify(body))}::jsonb
+          WHERE partner_id = ${param(values, partnerId)}::uuid AND key = ${param(values, key)}::text
+            AND ${onlyIf}`,
+    };
   }
 
   /** Gives the key back (the request failed in a way a retry may fix). */

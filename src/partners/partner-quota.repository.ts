@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { param, type StatementPart } from '../database/statement.js';
 
 /** `YYYY-MM-DD` of a time's UTC day: the quota's day. */
 export function utcDay(at: Date): string {
@@ -13,18 +14,24 @@ export class PartnerQuotaRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Counts one more tip for the day, inside the caller's transaction, and
-   * returns the day's count including it. The row lock orders concurrent
-   * submissions of one partner, on every instance; a rollback undoes it.
+   * One more tip for the day when the day has room for it, as a piece of the
+   * tip's own statement (TipEnvelope's guard): it returns a row only when it
+   * counted. The row lock orders one partner's concurrent submissions on
+   * every instance, and is held only until that statement commits.
    */
-  async countOneMore(manager: EntityManager, partnerId: string, at: Date): Promise<number> {
-    const rows = await manager.query<Array<{ tips: number }>>(
-      `INSERT INTO partner_daily_tips (partner_id, day, tips) VALUES ($1, $2, 1)
-       ON CONFLICT (partner_id, day) DO UPDATE SET tips = partner_daily_tips.tips + 1
-       RETURNING tips`,
-      [partnerId, utcDay(at)],
-    );
-    return Number(rows[0]?.tips ?? 0);
+  countOneMoreWithin(partnerId: string, at: Date, tipsPerDay: number): StatementPart {
+    return {
+      name: 'quota',
+      sql: (values) => {
+        const limit = `${param(values, tipsPerDay)}::integer`;
+        return `INSERT INTO partner_daily_tips (partner_id, day, tips)
+                SELECT ${param(values, partnerId)}::uuid, ${param(values, utcDay(at))}::date, 1
+                 WHERE ${limit} >= 1
+                ON CONFLICT (partner_id, day) DO UPDATE SET tips = partner_daily_tips.tips + 1
+                 WHERE partner_daily_tips.tips < ${limit}
+                RETURNING tips`;
+      },
+    };
   }
 
   async tipsOn(partnerId: string, at: Date): Promise<number> {

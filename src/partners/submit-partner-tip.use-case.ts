@@ -154,20 +154,20 @@ export class SubmitPartnerTip {
             input.signature ? { signedBy, armored: input.signature } : undefined,
           ),
         partner: named,
-        // Counted in a row the transaction locks: instances agree, and a
-        // refused or failed tip leaves the count as it was (rollback).
-        before: (m) =>
-          this.quota.countOneMore(m, partner.partnerId, receivedAt).then((today) => {
-            if (today > partner.tipsPerDay) throw quotaExceeded(partner.tipsPerDay, receivedAt);
-          }),
-        after: (m, tip) =>
-          this.idempotency.complete(
-            m,
+        // Counted in a row the statement locks: instances agree, and a
+        // refused or failed tip leaves the count as it was.
+        guard: {
+          part: this.quota.countOneMoreWithin(partner.partnerId, receivedAt, partner.tipsPerDay),
+          refused: () => quotaExceeded(partner.tipsPerDay, receivedAt),
+        },
+        alongside: (tip) => [
+          this.idempotency.completePart(
             partner.partnerId,
             idempotencyKey,
             201,
             answer(tip.reference),
           ),
+        ],
       });
       this.metrics.tipsAccepted.inc({ channel: 'partner', category: input.category });
       return answer(tip.reference);

@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, type InsertResult, type Repository } from 'typeorm';
 import { ReadDatabase } from '../database/read-database.js';
 import { returning } from '../database/returning.js';
-import type { Statement } from '../database/statement.js';
+import { param, type StatementPart } from '../database/statement.js';
 import {
   Tip,
   type SubmitterUrgency,
@@ -144,7 +144,10 @@ export class TipsRepository {
     private readonly reads: ReadDatabase,
   ) {}
 
-  private readonly insertTexts = new Map<string, { name: string; text: string }>();
+  private readonly insertColumns = new Map<
+    string,
+    { n: number; columns: Array<{ name: string; type: string }> }
+  >();
 
   /** One INSERT in the caller's transaction; a taken reference fails on tip_reference_key. */
   insert(manager: EntityManager, tip: NewTip): Promise<InsertResult> {
@@ -152,28 +155,36 @@ export class TipsRepository {
   }
 
   /**
-   * The same INSERT as a prepared statement of its own (for runStatement, or
-   * as the change an outbox write joins): the columns the tip sets, the
-   * others left to their defaults. One text, and one name, per set of columns.
+   * The same INSERT as a piece of one statement (see TipEnvelope): the
+   * columns the tip sets, the others left to their defaults, each value cast
+   * to its column's type; `RETURNING id`, so what accompanies the row can
+   * require it. Written only when `onlyIf` holds (a quota's row).
    */
-  insertStatement(tip: NewTip): Statement {
+  insertPart(tip: NewTip): StatementPart {
     const set = (Object.keys(tip) as Array<keyof NewTip>).filter((k) => tip[k] !== undefined);
     const key = set.join(',');
-    let prepared = this.insertTexts.get(key);
+    let prepared = this.insertColumns.get(key);
     if (prepared === undefined) {
       const metadata = this.dataSource.getMetadata(Tip);
       const columns = set.map((property) => {
         const column = metadata.findColumnWithPropertyName(property);
         if (!column) throw new Error(`tip has no column for ${property}`);
-        return column.databaseName;
+        return {
+          name: column.databaseName,
+          type: `${String(column.type)}${column.isArray ? '[]' : ''}`,
+        };
       });
-      prepared = {
-        name: `tip_insert_${this.insertTexts.size + 1}`,
-        text: `INSERT INTO tip (${columns.join(', ')}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(', ')})`,
-      };
-      this.insertTexts.set(key, prepared);
+      prepared = { n: this.insertColumns.size + 1, columns };
+      this.insertColumns.set(key, prepared);
     }
-    return { ...prepared, values: set.map((k) => tip[k]) };
+    const { n, columns } = prepared;
+    return {
+      name: `tip_${n}`,
+      sql: (values, onlyIf) =>
+        `INSERT INTO tip (${columns.map((c) => c.name).join(', ')})
+         SELECT ${columns.map((c, i) => `${param(values, tip[set[i]!])}::${c.type}`).join(', ')}
+          WHERE ${onlyIf} RETURNING id`,
+    };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { Statement } from '../database/statement.js';
+import type { ChangePieces } from '../database/statement.js';
 import { TipsRepository } from '../tips/tips.repository.js';
 import {
   tipIdOf,
@@ -52,13 +52,14 @@ export class WebhookEventsService {
 
   /**
    * A change and its event written by one statement (no transaction: a single
-   * statement is atomic), for a new tip stored on its own. The deliveries it
-   * created are woken after the commit; if that wake fails (or the process
-   * stops first), the minute's sweep delivers them.
+   * statement is atomic), for a new tip stored without files. False when the
+   * change's guard refused it: nothing was written. The deliveries it created
+   * are woken after the commit; if that wake fails (or the process stops
+   * first), the minute's sweep delivers them.
    */
-  async recordWith(change: Statement, event: TipReceivedEvent): Promise<void> {
+  async recordWith(change: ChangePieces, event: TipReceivedEvent): Promise<boolean> {
     const at = new Date();
-    const endpoints = await this.repository.insertDeliveriesWith(
+    const { stored, endpoints } = await this.repository.insertDeliveriesWith(
       change,
       event.type,
       { priority: event.tip.priority },
@@ -68,12 +69,14 @@ export class WebhookEventsService {
         slack: webhookBody(event, 'slack', at),
       },
     );
-    if (endpoints.length === 0) return;
-    await this.jobs.wakeNow(endpoints).catch((err: unknown) => {
-      this.logger.warn(
-        `waking ${endpoints.length} webhook endpoint(s) after a tip failed (${(err as Error)?.name}); the sweep delivers within a minute`,
-      );
-    });
+    if (endpoints.length > 0) {
+      await this.jobs.wakeNow(endpoints).catch((err: unknown) => {
+        this.logger.warn(
+          `waking ${endpoints.length} webhook endpoint(s) after a tip failed (${(err as Error)?.name}); the sweep delivers within a minute`,
+        );
+      });
+    }
+    return stored;
   }
 
   /**

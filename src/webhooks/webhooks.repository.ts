@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { returning } from '../database/returning.js';
-import { runStatement, type Statement } from '../database/statement.js';
+import { changeCtes, runStatement, type ChangePieces } from '../database/statement.js';
 import type { WebhookFormat } from './webhook-events.js';
 
 export interface EndpointRow {
@@ -69,6 +69,7 @@ function deliveriesInsert(
   tip: { priority: number | null } | null,
   bodies: Record<WebhookFormat, string>,
   onlyEndpoint: string | null,
+  onlyIf = 'true',
 ): string {
   const n = values.length;
   const [type, thin, summary, slack, aboutTip, only, priority] = [1, 2, 3, 4, 5, 6, 7].map(
@@ -90,6 +91,7 @@ function deliveriesInsert(
         WHERE e.enabled AND (${only}::uuid IS NULL OR e.id = ${only})
           AND (${only}::uuid IS NOT NULL OR ${type} = ANY (e.event_types))
           AND (e.min_priority IS NULL OR NOT ${aboutTip}::boolean OR ${priority}::smallint <= e.min_priority)
+          AND ${onlyIf}
        RETURNING endpoint_id`;
 }
 
@@ -119,24 +121,35 @@ export class WebhooksRepository {
   }
 
   /**
-   * The change and its outbox write as one statement (`WITH change AS (...)
-   * INSERT INTO webhook_delivery ...`), atomic on its own: both or neither
-   * commit, with no transaction around them. The change's parameters come
-   * first. Returns the endpoints that got a delivery.
+   * A change (see changeCtes) and its outbox write as one statement, atomic
+   * on its own: all of it or none commits, with no transaction around it.
+   * `stored` is false when the change's guard refused it (nothing written).
+   * Returns the endpoints that got a delivery.
    */
   async insertDeliveriesWith(
-    change: Statement,
+    change: ChangePieces,
     eventType: string,
     tip: { priority: number | null } | null,
     bodies: Record<WebhookFormat, string>,
-  ): Promise<string[]> {
-    const values = [...change.values];
-    const rows = await runStatement<{ endpoint_id: string }>(this.dataSource, {
-      name: `${change.name}_outbox`,
-      text: `WITH change AS (${change.text}) ${deliveriesInsert(values, eventType, tip, bodies, null)}`,
+  ): Promise<{ stored: boolean; endpoints: string[] }> {
+    const { name, text, values } = changeCtes(change);
+    const outbox = deliveriesInsert(
+      values,
+      eventType,
+      tip,
+      bodies,
+      null,
+      'EXISTS (SELECT 1 FROM change)',
+    );
+    const [row] = await runStatement<{ stored: boolean; endpoints: string[] }>(this.dataSource, {
+      name: `${name}+outbox`,
+      text: `${text},
+        outbox AS (${outbox})
+        SELECT EXISTS (SELECT 1 FROM change) AS stored,
+               ARRAY(SELECT DISTINCT endpoint_id FROM outbox)::text[] AS endpoints`,
       values,
     });
-    return [...new Set(rows.map((r) => r.endpoint_id))];
+    return { stored: row?.stored === true, endpoints: row?.endpoints ?? [] };
   }
 
   /** Copies a delivery to the end of its endpoint's queue, keeping its webhook-id. */

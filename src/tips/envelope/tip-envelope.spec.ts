@@ -1,5 +1,5 @@
 import { QueryFailedError, type DataSource, type EntityManager } from 'typeorm';
-import type { Statement } from '../../database/statement.js';
+import type { ChangePieces, StatementPart } from '../../database/statement.js';
 import type { PayloadEncryptor } from '../../intake-keys/payload-encryptor.js';
 import type { WebhookEvent } from '../../webhooks/webhook-events.js';
 import type { WebhookEventsService } from '../../webhooks/webhook-events.service.js';
@@ -15,7 +15,7 @@ const duplicate = (constraint: string): QueryFailedError =>
     Object.assign(new Error('duplicate key'), { code: '23505', constraint }),
   );
 
-function fakes(insertFailures: Error[] = []) {
+function fakes(insertFailures: Error[] = [], guardHasRoom = true) {
   const log: string[] = [];
   const stored: NewTip[] = [];
   const events: WebhookEvent[] = [];
@@ -54,20 +54,24 @@ function fakes(insertFailures: Error[] = []) {
       stored.push(tip);
       return Promise.resolve();
     },
-    insertStatement(tip: NewTip): Statement {
-      return { name: 'tip_insert', text: 'INSERT INTO tip ...', values: [tip] };
+    insertPart(tip: NewTip): StatementPart & { tip: NewTip } {
+      return { name: 'tip', sql: () => 'INSERT INTO tip ...', tip };
     },
   };
   const webhookEvents = {
-    /** The row and its event in one statement, outside any transaction. */
-    recordWith(change: Statement, event: WebhookEvent) {
-      const tip = change.values[0] as NewTip;
-      log.push(`one statement: insert ${tip.reference} + event ${event.type}`);
+    /** The row, what goes with it and its event in one statement, outside any transaction. */
+    recordWith(change: ChangePieces, event: WebhookEvent) {
+      const tip = (change.row as StatementPart & { tip: NewTip }).tip;
+      const parts = [change.guard, change.row, ...(change.alongside ?? [])]
+        .filter((p) => p !== undefined)
+        .map((p) => p.name);
+      log.push(`one statement ${tip.reference}: ${parts.join(' + ')} + event ${event.type}`);
       const failure = insertFailures.shift();
       if (failure) return Promise.reject(failure);
+      if (change.guard && !guardHasRoom) return Promise.resolve(false);
       stored.push(tip);
       events.push(event);
-      return Promise.resolve();
+      return Promise.resolve(true);
     },
     record(m: EntityManager, event: WebhookEvent) {
       expect(m).toBe(manager);
@@ -105,13 +109,14 @@ const draft = (over: Partial<TipToStore> = {}): TipToStore => ({
 
 const refOf = (line: string): string => line.split(' ')[1]!;
 
+const part = (name: string): StatementPart => ({ name, sql: () => name });
+
 describe('TipEnvelope.store', () => {
-  it('seals before the transaction, then writes the row, the caller’s steps and tip.received in it', async () => {
+  it('with files: seals first, then one transaction with the row, the adoption and tip.received', async () => {
     const { envelope, log, stored, events } = fakes();
     const tip = await envelope.store(
       draft({
         partner: { id: 'p-1', name: 'CERT' },
-        before: () => Promise.resolve(log.push('before')),
         after: (_m, t) => Promise.resolve(log.push(`after ${t.reference}`)),
       }),
     );
@@ -119,7 +124,6 @@ describe('TipEnvelope.store', () => {
     expect(log).toEqual([
       `seal ${tip.reference}`,
       'begin',
-      'before',
       `insert ${tip.reference}`,
       `after ${tip.reference}`,
       'event tip.received',
@@ -146,15 +150,34 @@ describe('TipEnvelope.store', () => {
     ]);
   });
 
-  it('writes a tip with no steps of its caller as one statement (row and event), no transaction', async () => {
+  it('without files: the guard, the row, what goes with it and the event are one statement', async () => {
     const { envelope, log, stored, events } = fakes();
-    const tip = await envelope.store(draft());
+    const seen: string[] = [];
+    const tip = await envelope.store(
+      draft({
+        guard: { part: part('quota'), refused: () => new Error('quota') },
+        alongside: (t) => {
+          seen.push(t.reference);
+          return [part('idempotency_done')];
+        },
+      }),
+    );
     expect(log).toEqual([
       `seal ${tip.reference}`,
-      `one statement: insert ${tip.reference} + event tip.received`,
+      `one statement ${tip.reference}: quota + tip + idempotency_done + event tip.received`,
     ]);
+    expect(seen).toEqual([tip.reference]);
     expect(stored).toEqual([tip]);
     expect(events).toMatchObject([{ type: 'tip.received', tip: { id: 'tip-id', priority: 2 } }]);
+  });
+
+  it('throws what the guard says when it refuses (the statement wrote nothing)', async () => {
+    const quota = new Error('quota');
+    const { envelope, stored } = fakes([], false);
+    await expect(
+      envelope.store(draft({ guard: { part: part('quota'), refused: () => quota } })),
+    ).rejects.toBe(quota);
+    expect(stored).toEqual([]);
   });
 
   it('draws a new reference and seals again when the first is taken (23505 once)', async () => {
@@ -165,30 +188,29 @@ describe('TipEnvelope.store', () => {
     expect(tip.reference).toBe(second);
     expect(log).toEqual([
       `seal ${first}`,
-      `one statement: insert ${first} + event tip.received`,
+      `one statement ${first}: tip + event tip.received`,
       `seal ${second}`,
-      `one statement: insert ${second} + event tip.received`,
+      `one statement ${second}: tip + event tip.received`,
     ]);
     expect(stored.map((t) => t.reference)).toEqual([second]);
     // The reference inside the ciphertext is the row's.
     expect(tip.payload.toString('utf8')).toBe(`sealed:${second}`);
   });
 
-  it('draws again inside the transaction path too (a caller step rolled back with the row)', async () => {
+  it('draws again on the transaction path too (the adoption rolled back with the row)', async () => {
     const { envelope, log, stored } = fakes([duplicate('tip_reference_key')]);
-    const tip = await envelope.store(draft({ before: () => Promise.resolve(log.push('before')) }));
+    const tip = await envelope.store(draft({ after: () => Promise.resolve(log.push('after')) }));
     const [first, second] = log.filter((l) => l.startsWith('seal')).map(refOf);
     expect(tip.reference).toBe(second);
     expect(log).toEqual([
       `seal ${first}`,
       'begin',
-      'before',
       `insert ${first}`,
       'rollback',
       `seal ${second}`,
       'begin',
-      'before',
       `insert ${second}`,
+      'after',
       'event tip.received',
       'commit',
     ]);
@@ -212,11 +234,24 @@ describe('TipEnvelope.store', () => {
     await expect(taken.envelope.store(draft())).rejects.toBe(sourceRef);
     expect(taken.log.filter((l) => l.startsWith('one statement'))).toHaveLength(1);
 
-    const quota = new Error('quota');
+    const adoption = new Error('adoption');
     const refused = fakes();
     await expect(
-      refused.envelope.store(draft({ before: () => Promise.reject(quota) })),
-    ).rejects.toBe(quota);
-    expect(refused.log.slice(1)).toEqual(['begin', 'rollback']);
+      refused.envelope.store(draft({ after: () => Promise.reject(adoption) })),
+    ).rejects.toBe(adoption);
+    expect(refused.log.slice(1)).toEqual(['begin', expect.stringMatching(/^insert /), 'rollback']);
+  });
+
+  it('refuses a guard together with an `after` step (a statement and a transaction do not mix)', async () => {
+    const { envelope, log } = fakes();
+    await expect(
+      envelope.store(
+        draft({
+          guard: { part: part('quota'), refused: () => new Error('quota') },
+          after: () => Promise.resolve(),
+        }),
+      ),
+    ).rejects.toThrow(/guard or rows alongside/);
+    expect(log.filter((l) => l === 'begin')).toEqual([]);
   });
 });

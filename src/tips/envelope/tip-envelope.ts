@@ -7,6 +7,7 @@ import { tipReceived } from '../../webhooks/webhook-events.js';
 import { WebhookEventsService } from '../../webhooks/webhook-events.service.js';
 import { generateTipReference } from '../tip-reference.js';
 import { TipsRepository, type NewTip } from '../tips.repository.js';
+import type { StatementPart } from '../../database/statement.js';
 
 /** 40 random bits: a second collision in a row means something else is wrong. */
 export const MAX_REFERENCE_ATTEMPTS = 5;
@@ -18,19 +19,30 @@ export interface TipToStore {
   content: (reference: string) => string;
   /** Named in the tip.received event (a partner's tip). */
   partner?: { id: string; name: string };
-  /** First in the transaction, before the tip is written (a quota that may refuse it). */
-  before?: (manager: EntityManager) => Promise<unknown>;
-  /** After the tip is written, before its event (adopting files, the idempotent answer). */
+  /**
+   * Written first, in the same statement; the tip is stored only when it
+   * returns a row (a quota with room), otherwise `refused()` is thrown and
+   * nothing is written.
+   */
+  guard?: { part: StatementPart; refused: () => Error };
+  /** Written with the tip, in the same statement (the idempotent answer). */
+  alongside?: (tip: NewTip) => StatementPart[];
+  /**
+   * After the tip is written, before its event, in one transaction (adopting
+   * files: rows a statement cannot take in one piece). Not with `guard`.
+   */
   after?: (manager: EntityManager, tip: NewTip) => Promise<unknown>;
 }
 
 /**
  * The one way a tip is stored: its content encrypted to every intake key
- * before a transaction opens (no connection held while workers run), then
- * one transaction with the row, what the caller adds and the tip.received
- * event; with nothing added, one statement writes the row and the event
- * (atomic on its own: one round trip instead of four). A reference already taken is drawn again, and the content sealed
- * again, since the reference is inside it.
+ * before anything is written (no connection held while workers run). Then,
+ * without files, one statement writes the row, what goes with it (a quota,
+ * the idempotent answer) and the tip.received event: atomic on its own, one
+ * round trip where a transaction took four to seven. With files, one
+ * transaction writes the row, adopts them and records the event. A
+ * reference already taken is drawn again, and the content sealed again,
+ * since the reference is inside it.
  */
 @Injectable()
 export class TipEnvelope {
@@ -41,7 +53,7 @@ export class TipEnvelope {
     private readonly events: WebhookEventsService,
   ) {}
 
-  /** Resolves with the stored tip only after its transaction has committed. */
+  /** Resolves with the stored tip only after it has committed. */
   async store(draft: TipToStore): Promise<NewTip> {
     for (let attempt = 1; ; attempt++) {
       const reference = generateTipReference();
@@ -56,18 +68,25 @@ export class TipEnvelope {
         keyFingerprints: fingerprints,
       };
       try {
-        if (!draft.before && !draft.after) {
-          // Nothing else to write: the row and its event are one statement, no transaction.
-          await this.events.recordWith(
-            this.tips.insertStatement(tip),
+        if (!draft.after) {
+          // The row, what goes with it and its event: one statement, no transaction.
+          const stored = await this.events.recordWith(
+            {
+              guard: draft.guard?.part,
+              row: this.tips.insertPart(tip),
+              alongside: draft.alongside?.(tip),
+            },
             tipReceived(tip, draft.partner),
           );
+          if (!stored) throw draft.guard!.refused();
           return tip;
         }
+        if (draft.guard || draft.alongside) {
+          throw new Error('TipEnvelope: a guard or rows alongside go with no `after` step');
+        }
         await this.dataSource.transaction(async (m) => {
-          if (draft.before) await draft.before(m);
           await this.tips.insert(m, tip);
-          if (draft.after) await draft.after(m, tip);
+          await draft.after!(m, tip);
           await this.events.record(m, tipReceived(tip, draft.partner));
         });
         return tip;
