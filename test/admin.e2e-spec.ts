@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { IntakeKeysService } from '../src/intake-keys/intake-keys.service.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { keyFingerprintsOf } from './support/database.js';
+import { decryptMessage } from '../src/crypto/openpgp.js';
+import { keyFingerprintsOf, q } from './support/database.js';
 import { privateKeyArmored } from './support/key-fixtures.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
@@ -62,10 +63,18 @@ describe('admin: intake keys and users', () => {
     ]);
     // Instance B picks it up on its periodic reload (INTAKE_KEY_REFRESH_MS); here, at once.
     await b.app.get(IntakeKeysService).reload();
-    expect(await keyFingerprintsOf(await submit(b))).toEqual([
-      configured.fingerprint,
-      added.fingerprint,
-    ]);
+    const onB = await submit(b);
+    expect(await keyFingerprintsOf(onB)).toEqual([configured.fingerprint, added.fingerprint]);
+    // The encryption workers, which hold parsed keys, were given the new one: it opens the tip.
+    for (const reference of [await submit(a), onB]) {
+      const [row] = await q<{ payload: Buffer }>('SELECT payload FROM tip WHERE reference = $1', [
+        reference,
+      ]);
+      const clear = JSON.parse(
+        Buffer.from(await decryptMessage(row!.payload, added.privateKey)).toString('utf8'),
+      ) as { reference: string };
+      expect(clear.reference).toBe(reference);
+    }
 
     const list = await request(a.server)
       .get('/v1/admin/intake-keys')

@@ -1,24 +1,32 @@
 /**
  * Worker thread: OpenPGP encryption off the event loop. Keys are parsed once
- * per worker and cached by fingerprint (parsing costs more than encrypting).
+ * per worker and kept by fingerprint (parsing costs more than encrypting), so
+ * a task names its recipients by fingerprint only; the armored keys travel
+ * with a task only after this worker answered that it lacks one (its first
+ * task, and the first after a rotation).
  */
 import { Piscina } from 'piscina';
 import { encryptToRecipients, parseRecipientKey, type RecipientKey } from './openpgp.js';
 
 export interface EncryptTask {
   plaintext: Uint8Array;
-  keys: Array<{ fingerprint: string; armored: string }>;
+  fingerprints: string[];
+  /** The armored keys, in the order of `fingerprints`; sent after a `null` answer. */
+  armored?: string[];
 }
 
 const cache = new Map<string, RecipientKey>();
 
-export default async function encrypt(task: EncryptTask): Promise<Uint8Array> {
+/** The ciphertext, or `null` when a key is not held here and the task did not carry it. */
+export default async function encrypt(task: EncryptTask): Promise<Uint8Array | null> {
   const recipients: RecipientKey[] = [];
-  for (const k of task.keys) {
-    let key = cache.get(k.fingerprint);
+  for (const [i, fingerprint] of task.fingerprints.entries()) {
+    let key = cache.get(fingerprint);
     if (!key) {
-      key = await parseRecipientKey(k.armored, k.fingerprint);
-      cache.set(k.fingerprint, key);
+      const armored = task.armored?.[i];
+      if (armored === undefined) return null;
+      key = await parseRecipientKey(armored, fingerprint);
+      cache.set(fingerprint, key);
     }
     recipients.push(key);
   }

@@ -30,9 +30,7 @@ function workerFile(): string {
  */
 @Injectable()
 export class PayloadEncryptor implements OnApplicationShutdown {
-  private readonly pool?: Piscina<EncryptTask, Uint8Array>;
-  private keysFor = '';
-  private keys: EncryptTask['keys'] = [];
+  private readonly pool?: Piscina<EncryptTask, Uint8Array | null>;
 
   constructor(
     private readonly keyRing: IntakeKeyRing,
@@ -56,19 +54,28 @@ export class PayloadEncryptor implements OnApplicationShutdown {
     const fingerprints = recipients.map((k) => k.fingerprint);
     const stop = this.metrics.encryptionDuration.startTimer();
     const ciphertext = this.pool
-      ? await this.pool.run({ plaintext, keys: this.taskKeys(recipients) })
+      ? await this.onWorker(this.pool, plaintext, recipients, fingerprints)
       : await encryptToRecipients(plaintext, recipients);
     stop();
     return { ciphertext, fingerprints };
   }
 
-  /** The keys as a task carries them, rebuilt only when the active set changes. */
-  private taskKeys(recipients: readonly RecipientKey[]): EncryptTask['keys'] {
-    if (this.keysFor !== recipients.map((k) => k.fingerprint).join(',')) {
-      this.keysFor = recipients.map((k) => k.fingerprint).join(',');
-      this.keys = recipients.map((k) => ({ fingerprint: k.fingerprint, armored: k.armored }));
-    }
-    return this.keys;
+  /**
+   * By fingerprint first (the worker holds the parsed keys); again with the
+   * armored keys when that worker has not seen one of them yet.
+   */
+  private async onWorker(
+    pool: Piscina<EncryptTask, Uint8Array | null>,
+    plaintext: Uint8Array,
+    recipients: readonly RecipientKey[],
+    fingerprints: string[],
+  ): Promise<Uint8Array> {
+    const ciphertext = await pool.run({ plaintext, fingerprints });
+    if (ciphertext !== null) return ciphertext;
+    const armored = recipients.map((k) => k.armored);
+    const again = await pool.run({ plaintext, fingerprints, armored });
+    if (again === null) throw new Error('encryption worker refused keys it was given');
+    return again;
   }
 
   async onApplicationShutdown(): Promise<void> {
