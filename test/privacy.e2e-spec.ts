@@ -1,7 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { dumpDatabase, leakForms } from './support/database.js';
 import { makeTestKey } from './support/keys.js';
-import { startService, testServiceEnv, type RunningService } from './support/processes.js';
+import {
+  settledOutput,
+  startService,
+  testServiceEnv,
+  type RunningService,
+} from './support/processes.js';
 
 const CANARY = 'CANARY-privacy-9b7e';
 /** A distinctive loopback address the requests come from. */
@@ -119,7 +124,7 @@ describe.each(['json', 'pretty'] as const)('submitters leave no trace (%s logs)'
       ).status,
     ).toBe(201);
 
-    const output = service.output();
+    const output = await settledOutput(service);
     // The request log works, and is the allow-list it claims to be.
     expect(output).toContain('"route":"/v1/tips"');
     expect(output).toContain('"status":201');
@@ -208,7 +213,7 @@ describe.each(['json', 'pretty'] as const)('submitters leave no trace (%s logs)'
 
     const metrics = await send(service.url, { method: 'GET', path: '/metrics' });
     expect(metrics.status).toBe(200);
-    const output = service.output();
+    const output = await settledOutput(service);
     expect(output).toContain('"route":"/follow-up/message"');
     const dump = await dumpDatabase();
     for (const secret of [CANARY, SOURCE, '203.0.113.66', receipt]) {

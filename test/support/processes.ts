@@ -71,6 +71,22 @@ export interface RunningService {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * The service's output once its log has caught up: JSON lines are written in
+ * the background (at most 100 ms late), so this waits until nothing new has
+ * arrived for 300 ms (at most 5 s).
+ */
+export async function settledOutput(service: RunningService): Promise<string> {
+  const deadline = Date.now() + 5_000;
+  let seen = service.output();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 300));
+    const now = service.output();
+    if (now === seen || Date.now() > deadline) return now;
+    seen = now;
+  }
+}
+
 /** Starts the built service and waits for its "listening" line. */
 export function startService(
   env: Record<string, string>,
