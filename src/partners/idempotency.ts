@@ -75,14 +75,12 @@ export class IdempotencyStore {
     status: number,
     body: unknown,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE idempotency_record SET state = 'done', response_status = $3, response_body = $4
-        WHERE partner_id = $1 AND key = $2`,
-      [partnerId, key, status, JSON.stringify(body)],
-    );
+    const values: unknown[] = [];
+    const text = this.completePart(partnerId, key, status, body).sql(values, 'true');
+    await manager.query(text, values);
   }
 
-  /** The same, as a piece of the statement that makes the effect (TipEnvelope). */
+  /** The same, as a piece of the statement that makes the effect (a partner's tip). */
   completePart(partnerId: string, key: string, status: number, body: unknown): StatementPart {
     return {
       name: 'idempotency_done',

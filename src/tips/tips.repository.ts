@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { type DataSource, type EntityManager, type InsertResult, type Repository } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { ReadDatabase } from '../database/read-database.js';
 import { returning } from '../database/returning.js';
 import { param, type StatementPart } from '../database/statement.js';
@@ -150,12 +150,13 @@ export class TipsRepository {
   >();
 
   /** One INSERT in the caller's transaction; a taken reference fails on tip_reference_key. */
-  insert(manager: EntityManager, tip: NewTip): Promise<InsertResult> {
-    return manager.insert(Tip, tip);
+  async insert(manager: EntityManager, tip: NewTip): Promise<void> {
+    const values: unknown[] = [];
+    await manager.query(this.insertPart(tip).sql(values, 'true'), values);
   }
 
   /**
-   * The same INSERT as a piece of one statement (see TipEnvelope): the
+   * The tip's INSERT, also as a piece of one statement (see TipEnvelope): the
    * columns the tip sets, the others left to their defaults, each value cast
    * to its column's type; `RETURNING id`, so what accompanies the row can
    * require it. Written only when `onlyIf` holds (a quota's row).

@@ -7,6 +7,7 @@ import {
   webhookBody,
   type TipReceivedEvent,
   type WebhookEvent,
+  type WebhookFormat,
 } from './webhook-events.js';
 import { WebhookJobs } from './webhook-jobs.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -16,6 +17,15 @@ import { WebhooksRepository } from './webhooks.repository.js';
  * so there is no event without its change and no change without its event.
  * Delivery happens later, from pg-boss jobs woken in the same transaction.
  */
+/** The event's body in each endpoint format (the outbox row takes its endpoint's). */
+function webhookBodies(event: WebhookEvent, at: Date): Record<WebhookFormat, string> {
+  return {
+    thin: webhookBody(event, 'thin', at),
+    summary: webhookBody(event, 'summary', at),
+    slack: webhookBody(event, 'slack', at),
+  };
+}
+
 @Injectable()
 export class WebhookEventsService {
   private readonly logger = new Logger('Webhooks');
@@ -39,11 +49,7 @@ export class WebhookEventsService {
         manager,
         event.type,
         await this.tipOf(manager, event, priorities),
-        {
-          thin: webhookBody(event, 'thin', at),
-          summary: webhookBody(event, 'summary', at),
-          slack: webhookBody(event, 'slack', at),
-        },
+        webhookBodies(event, at),
       );
       for (const e of endpoints) woken.add(e);
     }
@@ -63,11 +69,7 @@ export class WebhookEventsService {
       change,
       event.type,
       { priority: event.tip.priority },
-      {
-        thin: webhookBody(event, 'thin', at),
-        summary: webhookBody(event, 'summary', at),
-        slack: webhookBody(event, 'slack', at),
-      },
+      webhookBodies(event, at),
     );
     if (endpoints.length > 0) {
       await this.jobs.wakeNow(endpoints).catch((err: unknown) => {
@@ -112,11 +114,7 @@ export class WebhookEventsService {
       manager,
       event.type,
       null,
-      {
-        thin: webhookBody(event, 'thin', at),
-        summary: webhookBody(event, 'summary', at),
-        slack: webhookBody(event, 'slack', at),
-      },
+      webhookBodies(event, at),
       endpointId,
     );
     await this.jobs.wake(manager, endpoints);

@@ -118,9 +118,7 @@ export class WebhookJobs implements OnApplicationBootstrap {
 
   private async sweep(): Promise<void> {
     if (!this.boss) return;
-    for (const endpointId of await this.repository.endpointsWithDueDeliveries()) {
-      await this.boss.send(WEBHOOK_DELIVER_QUEUE, { endpointId });
-    }
+    await this.wakeNow(await this.repository.endpointsWithDueDeliveries());
   }
 
   /** Sends the endpoint's deliveries in order until it is empty, busy, or waiting for a retry. */

@@ -55,6 +55,9 @@ export class TipEnvelope {
 
   /** Resolves with the stored tip only after it has committed. */
   async store(draft: TipToStore): Promise<NewTip> {
+    if (draft.after && (draft.guard || draft.alongside)) {
+      throw new Error('TipEnvelope: a guard or rows alongside go with no `after` step');
+    }
     for (let attempt = 1; ; attempt++) {
       const reference = generateTipReference();
       const { ciphertext, fingerprints } = await this.encryptor.encrypt(
@@ -80,9 +83,6 @@ export class TipEnvelope {
           );
           if (!stored) throw draft.guard!.refused();
           return tip;
-        }
-        if (draft.guard || draft.alongside) {
-          throw new Error('TipEnvelope: a guard or rows alongside go with no `after` step');
         }
         await this.dataSource.transaction(async (m) => {
           await this.tips.insert(m, tip);
