@@ -6,6 +6,7 @@
  *   node bench/run.mjs --quick    smoke run (about 2 minutes; numbers are indicative only)
  *   node bench/run.mjs --profile  also CPU-profile the server under intake load
  *                                 (done anyway on a full run when the intake ratio misses its budget)
+ *   node bench/run.mjs --profile-partner   the same under partner load (POST /v1/partner/tips)
  *
  * Needs the build (`npm run build`). Starts and stops everything it uses, on
  * 127.0.0.1 only: an embedded PostgreSQL (or, when DATABASE_URL is set, a fresh

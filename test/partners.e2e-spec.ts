@@ -188,7 +188,19 @@ describe('partner API', () => {
   });
 
   it('refuses a second submission of a sourceRef with 409 naming the existing tip', async () => {
+    const counted = (): Promise<number> =>
+      withClient(
+        async (c) =>
+          (
+            await c.query<{ tips: number }>(
+              `SELECT tips FROM partner_daily_tips
+                WHERE partner_id = $1 AND day = (now() AT TIME ZONE 'UTC')::date`,
+              [a.id],
+            )
+          ).rows[0]?.tips ?? 0,
+      );
     const first = await post(a, tip('dup-source')).expect(201);
+    const before = await counted();
     const second = await post(a, tip('dup-source', { narrative: 'again' })).expect(409);
     expect(second.body.error.code).toBe('source_ref_conflict');
     expect(second.body.error.message).toContain(first.body.reference);
@@ -196,6 +208,9 @@ describe('partner API', () => {
       { field: 'sourceRef', problem: `already used by tip ${first.body.id}` },
     ]);
     expect(await tipCount(a.id, 'dup-source')).toBe(1);
+    // Found by the unique index inside the tip's statement: the quota count went back with it.
+    expect(before).toBeGreaterThan(0);
+    expect(await counted()).toBe(before);
   });
 
   it('verifies signatures: good ones record the signer, bad ones are 422 with nothing stored', async () => {

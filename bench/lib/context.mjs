@@ -21,9 +21,9 @@ export const distUrl = (rel) => pathToFileURL(join(DIST, rel)).href;
 export async function createContext(argv) {
   const args = new Set(argv);
   for (const a of args) {
-    if (!['--quick', '--profile', '--no-profile'].includes(a)) {
+    if (!['--quick', '--profile', '--profile-partner', '--no-profile'].includes(a)) {
       process.stderr.write(
-        `unknown option ${a}\nusage: node bench/run.mjs [--quick] [--profile|--no-profile]\n`,
+        `unknown option ${a}\nusage: node bench/run.mjs [--quick] [--profile|--profile-partner|--no-profile]\n`,
       );
       process.exit(1);
     }
@@ -262,6 +262,10 @@ export async function createContext(argv) {
     const env = { ...process.env };
     for (const k of [
       'DATABASE_URL',
+      'DATABASE_READ_URL',
+      // Counters in memory, as on one instance: a shell's REDIS_URL would add a Redis
+      // round trip per request (BENCH_SERVICE_ENV='REDIS_URL=...' measures that on purpose).
+      'REDIS_URL',
       'DATA_DIR',
       'INTAKE_PUBLIC_KEYS',
       'SERVER_SECRET',

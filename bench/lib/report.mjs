@@ -80,7 +80,7 @@ export async function report(ctx) {
   if (results.steps.profile) {
     md.push('');
     md.push(
-      `### CPU profile under intake load (${fmt(results.steps.profile.tipsPerSecUnderProfiler)} tips/s while profiling)`,
+      `### CPU profile under intake load, POST ${results.steps.profile.route} (${fmt(results.steps.profile.tipsPerSecUnderProfiler)} tips/s while profiling)`,
     );
     const pc = results.steps.profile.cpu;
     if (pc) {

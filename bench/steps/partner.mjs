@@ -7,57 +7,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { describePerTip, intakeRun } from './intake.mjs';
 
 export async function partner(ctx) {
-  const { CFG, CONNECTIONS, BUDGET, distUrl, fmt, narrative, results, row, verdict, step, state } =
-    ctx;
+  const { CFG, CONNECTIONS, BUDGET, fmt, results, row, verdict, step, state } = ctx;
   const publicRate = state.intake?.medianTipsPerSec;
   if (!state.setupOk || !(publicRate > 0)) return;
   await step('11 partner', async () => {
-    // A partner and an API key, written as `tipline partners` would (hashed secret).
-    const { generateApiKey } = await import(distUrl('partners/api-keys.js'));
-    const key = generateApiKey();
-    const { rows } = await state.pool.query(
-      `INSERT INTO partner (id, name, requests_per_minute, tips_per_day)
-       VALUES (gen_random_uuid(), $1, 2000000000, 2000000000) RETURNING id`,
-      [`bench partner ${randomBytes(3).toString('hex')}`],
-    );
-    await state.pool.query(
-      `INSERT INTO api_key (id, partner_id, secret_hash, label, scopes)
-       VALUES ($1, $2, $3, 'bench', ARRAY['tips:submit'])`,
-      [key.id, rows[0].id, key.secretHash],
-    );
-    const indicators = [
-      { type: 'domain', value: 'ministry-vpn-login.example.net', description: 'look-alike' },
-      { type: 'ipv4', value: '203.0.113.45' },
-      { type: 'url', value: 'https://ministry-vpn-login.example.net/otp' },
-    ];
-    let n = 0;
-    const request = {
-      requests: [
-        {
-          method: 'POST',
-          path: '/v1/partner/tips',
-          setupRequest: (req) => {
-            const id = randomUUID();
-            n++;
-            return {
-              ...req,
-              headers: {
-                'content-type': 'application/json',
-                authorization: `Bearer ${key.token}`,
-                'idempotency-key': id,
-              },
-              body: JSON.stringify({
-                category: 'cyber',
-                submitterUrgency: 'days',
-                narrative,
-                sourceRef: `bench-${id}`,
-                indicators,
-              }),
-            };
-          },
-        },
-      ],
-    };
+    const { request, built } = await partnerLoad(ctx);
     const load = { path: '/v1/partner/tips', request };
     const warm = await intakeRun(
       ctx,
@@ -73,7 +27,7 @@ export async function partner(ctx) {
     const amount = Math.max(CONNECTIONS * 10, Math.round(warm.okPerSec * CFG.intakeSeconds));
     const r = await intakeRun(ctx, 'partner', { amount }, true, load);
     const ratio = r.okPerSec / publicRate;
-    results.steps.partner = { requestsBuilt: n, ...r, ratioToPublic: ratio };
+    results.steps.partner = { requestsBuilt: built(), ...r, ratioToPublic: ratio };
     row(
       '11 partner',
       `POST /v1/partner/tips (fresh Idempotency-Key, 3 indicators), ${CONNECTIONS} connections`,
@@ -89,4 +43,60 @@ export async function partner(ctx) {
       verdict(ratio >= BUDGET.partnerRatio && r.non2xx === 0),
     );
   });
+}
+
+/**
+ * A partner that no quota stops and its API key, written as `tipline partners`
+ * would (hashed secret), and autocannon's request for its tips: a fresh
+ * Idempotency-Key and sourceRef each, three indicators. Also the partner load
+ * of `--profile-partner`.
+ */
+export async function partnerLoad(ctx) {
+  const { distUrl, narrative, state } = ctx;
+  const { generateApiKey } = await import(distUrl('partners/api-keys.js'));
+  const key = generateApiKey();
+  const { rows } = await state.pool.query(
+    `INSERT INTO partner (id, name, requests_per_minute, tips_per_day)
+     VALUES (gen_random_uuid(), $1, 2000000000, 2000000000) RETURNING id`,
+    [`bench partner ${randomBytes(3).toString('hex')}`],
+  );
+  await state.pool.query(
+    `INSERT INTO api_key (id, partner_id, secret_hash, label, scopes)
+     VALUES ($1, $2, $3, 'bench', ARRAY['tips:submit'])`,
+    [key.id, rows[0].id, key.secretHash],
+  );
+  const indicators = [
+    { type: 'domain', value: 'ministry-vpn-login.example.net', description: 'look-alike' },
+    { type: 'ipv4', value: '203.0.113.45' },
+    { type: 'url', value: 'https://ministry-vpn-login.example.net/otp' },
+  ];
+  let n = 0;
+  const request = {
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/partner/tips',
+        setupRequest: (req) => {
+          const id = randomUUID();
+          n++;
+          return {
+            ...req,
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${key.token}`,
+              'idempotency-key': id,
+            },
+            body: JSON.stringify({
+              category: 'cyber',
+              submitterUrgency: 'days',
+              narrative,
+              sourceRef: `bench-${id}`,
+              indicators,
+            }),
+          };
+        },
+      },
+    ],
+  };
+  return { request, built: () => n };
 }

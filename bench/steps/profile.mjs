@@ -1,8 +1,12 @@
-/** CPU profile of the service under intake load (when the ratio misses, or on request). */
+/**
+ * CPU profile of the service under intake load (when the ratio misses, or on
+ * request), of public tips or, with --profile-partner, of partner tips.
+ */
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cpuDelta, cpuSnapshot, describeCpu } from '../lib/cpu.mjs';
 import { analyzeProfile } from '../lib/profile.mjs';
+import { partnerLoad } from './partner.mjs';
 
 export async function profile(ctx, setupOk) {
   const {
@@ -26,9 +30,12 @@ export async function profile(ctx, setupOk) {
   const { service, benchDbUrl, keyPath } = ctx.state;
   // ---- profile (when the ratio misses, or on request) -----------------------------
   const ratio = results.steps.intake?.ratio;
+  const partnerRoute = args.has('--profile-partner');
   const wantProfile =
     !args.has('--no-profile') &&
-    (args.has('--profile') || (!QUICK && ratio !== undefined && ratio < BUDGET.ratio));
+    (args.has('--profile') ||
+      partnerRoute ||
+      (!QUICK && ratio !== undefined && ratio < BUDGET.ratio));
   if (service) {
     await service.stop();
     cleanups.splice(
@@ -52,15 +59,21 @@ export async function profile(ctx, setupOk) {
         env: serviceEnv({ DATABASE_URL: benchDbUrl, INTAKE_PUBLIC_KEYS: keyPath }),
       });
       cleanups.push({ label: 'stop the profiled service', fn: () => prof.stop() });
-      const opts = {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: tipBody,
-      };
-      await cannon({ url: `${prof.url}/v1/tips`, duration: 2, ...opts });
+      // --profile-partner: the load of step 11 (POST /v1/partner/tips) instead of public tips.
+      const { path, opts } = partnerRoute
+        ? { path: '/v1/partner/tips', opts: (await partnerLoad(ctx)).request }
+        : {
+            path: '/v1/tips',
+            opts: {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: tipBody,
+            },
+          };
+      await cannon({ url: `${prof.url}${path}`, duration: 2, ...opts });
       const cpu0 = cpuSnapshot(prof.child.pid);
       const r = summarize(
-        await cannon({ url: `${prof.url}/v1/tips`, duration: CFG.profileSeconds, ...opts }),
+        await cannon({ url: `${prof.url}${path}`, duration: CFG.profileSeconds, ...opts }),
         '201',
       );
       const cpu = cpuDelta(cpu0, cpuSnapshot(prof.child.pid));
@@ -84,6 +97,7 @@ export async function profile(ctx, setupOk) {
         a.thread === 'main thread' ? -1 : b.thread === 'main thread' ? 1 : b.busyMs - a.busyMs,
       );
       results.steps.profile = {
+        route: path,
         tipsPerSecUnderProfiler: r.okPerSec,
         seconds: CFG.profileSeconds + 2,
         cpu,

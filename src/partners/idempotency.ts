@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError } from '../common/app-error.js';
-import { param, type StatementPart } from '../database/statement.js';
+import { param, runStatement, type StatementPart } from '../database/statement.js';
 
 /** Keys are kept at least this long (the IETF draft and Stripe keep 24 h). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -22,8 +22,10 @@ export class IdempotencyStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async claim(partnerId: string, key: string, requestHash: Buffer): Promise<Claim> {
-    const claimed = await this.dataSource.query<unknown[]>(
-      `INSERT INTO idempotency_record (partner_id, key, request_hash, state, expires_at)
+    // Prepared statements on the driver's pool: every partner tip runs the first.
+    const claimed = await runStatement(this.dataSource, {
+      name: 'idempotency_claim',
+      text: `INSERT INTO idempotency_record (partner_id, key, request_hash, state, expires_at)
        VALUES ($1, $2, $3, 'in_flight', now() + make_interval(hours => ${IDEMPOTENCY_TTL_HOURS}))
        ON CONFLICT (partner_id, key) DO UPDATE
           SET request_hash = EXCLUDED.request_hash, state = 'in_flight', response_status = NULL,
@@ -32,20 +34,19 @@ export class IdempotencyStore {
            OR (idempotency_record.state = 'in_flight'
                AND idempotency_record.created_at < now() - make_interval(mins => ${STALE_IN_FLIGHT_MINUTES}))
        RETURNING 1`,
-      [partnerId, key, requestHash],
-    );
+      values: [partnerId, key, requestHash],
+    });
     if (claimed.length === 1) return { kind: 'claimed' };
-    const rows = await this.dataSource.query<
-      Array<{
-        request_hash: Buffer;
-        state: string;
-        response_status: number | null;
-        response_body: unknown;
-      }>
-    >(
-      'SELECT request_hash, state, response_status, response_body FROM idempotency_record WHERE partner_id = $1 AND key = $2',
-      [partnerId, key],
-    );
+    const rows = await runStatement<{
+      request_hash: Buffer;
+      state: string;
+      response_status: number | null;
+      response_body: unknown;
+    }>(this.dataSource, {
+      name: 'idempotency_record',
+      text: 'SELECT request_hash, state, response_status, response_body FROM idempotency_record WHERE partner_id = $1 AND key = $2',
+      values: [partnerId, key],
+    });
     const record = rows[0];
     if (!record) return this.claim(partnerId, key, requestHash);
     if (!record.request_hash.equals(requestHash)) {
@@ -95,9 +96,10 @@ export class IdempotencyStore {
 
   /** Gives the key back (the request failed in a way a retry may fix). */
   async release(partnerId: string, key: string): Promise<void> {
-    await this.dataSource.query(
-      `DELETE FROM idempotency_record WHERE partner_id = $1 AND key = $2 AND state = 'in_flight'`,
-      [partnerId, key],
-    );
+    await runStatement(this.dataSource, {
+      name: 'idempotency_release',
+      text: `DELETE FROM idempotency_record WHERE partner_id = $1 AND key = $2 AND state = 'in_flight'`,
+      values: [partnerId, key],
+    });
   }
 }

@@ -5,6 +5,7 @@ import { AuditLog, type Actor } from '../audit/audit-log.js';
 import { AppError } from '../common/app-error.js';
 import type { PartnerPrincipal } from '../common/auth/roles.js';
 import { generateApiKey, parseApiKey, secretMatches, type ApiKeyScope } from './api-keys.js';
+import { runStatement } from '../database/statement.js';
 import { ApiKey } from './partner.entity.js';
 import { PartnersService } from './partners.service.js';
 
@@ -85,31 +86,33 @@ export class PartnerApiKeysService {
   async authenticate(token: string): Promise<PartnerPrincipal | null> {
     const parsed = parseApiKey(token);
     if (!parsed) return null;
-    const rows = await this.dataSource.query<
-      Array<{
-        secret_hash: Buffer;
-        scopes: string[];
-        partner_id: string;
-        name: string;
-        requests_per_minute: number;
-        tips_per_day: number;
-        require_signature: boolean;
-        last_used_at: Date | null;
-      }>
-    >(
-      `SELECT k.secret_hash, k.scopes, k.last_used_at, p.id AS partner_id, p.name,
-              p.requests_per_minute, p.tips_per_day, p.require_signature
-         FROM api_key k JOIN partner p ON p.id = k.partner_id
-        WHERE k.id = $1 AND k.revoked_at IS NULL AND p.disabled_at IS NULL
-          AND (k.expires_at IS NULL OR k.expires_at > now())`,
-      [parsed.id],
-    );
+    // Every partner request runs this: a prepared statement on the driver's pool.
+    const rows = await runStatement<{
+      secret_hash: Buffer;
+      scopes: string[];
+      partner_id: string;
+      name: string;
+      requests_per_minute: number;
+      tips_per_day: number;
+      require_signature: boolean;
+      last_used_at: Date | null;
+    }>(this.dataSource, {
+      name: 'api_key_principal',
+      text: `SELECT k.secret_hash, k.scopes, k.last_used_at, p.id AS partner_id, p.name,
+                    p.requests_per_minute, p.tips_per_day, p.require_signature
+               FROM api_key k JOIN partner p ON p.id = k.partner_id
+              WHERE k.id = $1 AND k.revoked_at IS NULL AND p.disabled_at IS NULL
+                AND (k.expires_at IS NULL OR k.expires_at > now())`,
+      values: [parsed.id],
+    });
     const row = rows[0];
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-      await this.dataSource.query('UPDATE api_key SET last_used_at = now() WHERE id = $1', [
-        parsed.id,
-      ]);
+      await runStatement(this.dataSource, {
+        name: 'api_key_used',
+        text: 'UPDATE api_key SET last_used_at = now() WHERE id = $1',
+        values: [parsed.id],
+      });
     }
     return {
       partnerId: row.partner_id,
