@@ -15,6 +15,7 @@
 import {
   createCipheriv,
   createHmac,
+  createSecretKey,
   generateKeyPairSync,
   hkdfSync,
   randomBytes,
@@ -32,7 +33,8 @@ const env = process.env;
 const THREADS = Number(env.PEER_THREADS ?? 2);
 const INFLIGHT = Number(env.PEER_INFLIGHT ?? 4);
 const armored = readFileSync(env.INTAKE_PUBLIC_KEYS, 'utf8');
-const secret = Buffer.from(env.SERVER_SECRET, 'utf8');
+// A KeyObject, as the service holds it: createHmac with raw bytes costs about 5 times more.
+const secret = createSecretKey(Buffer.from(env.SERVER_SECRET, 'utf8'));
 
 // ---- encryption workers: parsed key held in the worker, several jobs in flight each ----
 const workers = [];

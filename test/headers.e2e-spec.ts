@@ -34,6 +34,12 @@ describe('response headers', () => {
       'cache-control': 'no-store',
       'cross-origin-opener-policy': 'same-origin',
       'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'SAMEORIGIN',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
     });
     for (const absent of ['x-powered-by', 'etag', 'set-cookie', 'server'])
       expect(res.headers[absent]).toBeUndefined();
