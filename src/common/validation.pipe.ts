@@ -1,5 +1,7 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { plainToInstance, type ClassTransformOptions } from 'class-transformer';
 import { AppError, type ErrorDetail } from './app-error.js';
+import { compiledBodyCheck, type DtoClass } from './compiled-body-check.js';
 
 /** Deeper bodies are refused before class-transformer recurses into them. */
 export const MAX_INPUT_DEPTH = 16;
@@ -58,17 +60,33 @@ function refused(where: ArgumentMetadata['type'], problem: string): AppError {
   return new AppError('validation_failed', 400, `${what} is invalid.`, [{ problem }]);
 }
 
-/** A DTO-typed body must be a JSON object: an array, string or null is refused as such. */
+const TRANSFORM_OPTIONS: ClassTransformOptions = { enableImplicitConversion: false };
+
+/**
+ * A DTO-typed body must be a JSON object: an array, string or null is refused
+ * as such. A body the DTO's compiled schema accepts (compiled-body-check.ts)
+ * is one class-validator would accept: it becomes the DTO instance as the
+ * parent pipe would make it (plainToInstance, same options), without
+ * class-validator's walk. Everything else takes the parent's way.
+ */
 class StrictValidationPipe extends ValidationPipe {
+  constructor(
+    options: ConstructorParameters<typeof ValidationPipe>[0],
+    private readonly compiled: boolean,
+  ) {
+    super(options);
+  }
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     checkShape(value, metadata.type);
-    if (
-      metadata.type === 'body' &&
-      typeof metadata.metatype === 'function' &&
-      metadata.metatype !== Object &&
-      (value === null || typeof value !== 'object' || Array.isArray(value))
-    ) {
-      throw new AppError('validation_failed', 400, 'The request body must be a JSON object.');
+    const metatype = metadata.metatype;
+    if (metadata.type === 'body' && typeof metatype === 'function' && metatype !== Object) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new AppError('validation_failed', 400, 'The request body must be a JSON object.');
+      }
+      if (this.compiled && compiledBodyCheck(metatype as DtoClass)?.(value)) {
+        return plainToInstance(metatype as new () => unknown, value, TRANSFORM_OPTIONS);
+      }
     }
     return super.transform(value, metadata);
   }
@@ -76,17 +94,21 @@ class StrictValidationPipe extends ValidationPipe {
 
 /**
  * Strict input: unknown fields are rejected, types are checked, and messages
- * name fields and rules, never values.
+ * name fields and rules, never values. `compiledSchemas: false` (tests only)
+ * leaves every body to class-validator.
  */
-export function createValidationPipe(): ValidationPipe {
-  return new StrictValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) =>
-      new AppError('validation_failed', 400, 'The request body is invalid.', flatten(errors)),
-  });
+export function createValidationPipe({ compiledSchemas = true } = {}): ValidationPipe {
+  return new StrictValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: TRANSFORM_OPTIONS,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) =>
+        new AppError('validation_failed', 400, 'The request body is invalid.', flatten(errors)),
+    },
+    compiledSchemas,
+  );
 }
