@@ -29,7 +29,7 @@
  *                 CPU ms per committed tip (service main thread, other threads, PostgreSQL, load generator)
  *   9 peer        the same load on a bare hand-written intake service (bench/peer.mjs), interleaved
  *                 with step 2 round by round: intake / peer
- *  10 fixed rate  POST /v1/tips at half the measured maximum rate: latency p50/p99
+ *  10 fixed rate  POST /v1/tips at half the measured maximum rate, open loop: latency p50/p99 (and the peer's)
  *   3 baseline    GET /health/live, 32 connections (framework cost)
  *   4 liveness    /health/live latency, probed every 20 ms while intake is saturated
  *  11 partner     POST /v1/partner/tips (fresh Idempotency-Key each, indicators), ratio to public intake
@@ -75,8 +75,8 @@ try {
       await peerRound(ctx, i);
     }
     await intakeSummary(ctx);
+    await fixedRate(ctx); // while the peer still runs: it gets the same offered rate
     await peerSummary(ctx);
-    await fixedRate(ctx);
   }
   await baseline(ctx);
   await liveness(ctx);

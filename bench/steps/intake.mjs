@@ -1,5 +1,6 @@
 /** Step 2: POST /v1/tips at 32 connections; ratio to the ceiling; rows in `tip` equal the 201s. */
 import { cpuDelta, cpuMs, cpuSnapshot, describeCpu, perUnit } from '../lib/cpu.mjs';
+import { openLoop } from '../lib/open-loop.mjs';
 
 /**
  * One autocannon run of tip submissions (POST /v1/tips on the service unless
@@ -12,18 +13,21 @@ export async function intakeRun(ctx, label, opts, exact, load = {}) {
   const before = await countTips();
   await state.refreshPostgresPids?.();
   const cpu0 = cpuSnapshot(target.child.pid);
-  const raw = await cannon({
+  const request = {
     url: `${target.url}${load.path ?? '/v1/tips'}`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: tipBody,
     ...load.request,
-    ...opts,
-  });
+  };
+  // `openLoop: { rate, amount }`: a fixed offered rate (lib/open-loop.mjs); otherwise autocannon.
+  const summary = opts.openLoop
+    ? await openLoop({ ...request, ...opts.openLoop })
+    : summarize(await cannon({ ...request, ...opts }), '201');
   await state.refreshPostgresPids?.();
   const cpu1 = cpuSnapshot(target.child.pid);
   const cpu = cpuDelta(cpu0, cpu1);
-  const r = { ...summarize(raw, '201'), cpu };
+  const r = { ...summary, cpu };
   // A duration-bound run stops with requests in flight: let them commit before counting.
   let after = await countTips();
   for (let i = 0; i < 20; i++) {
