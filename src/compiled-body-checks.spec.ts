@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { getMetadataStorage } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { getMetadataStorage, IsString, Length } from 'class-validator';
 import { SubmitPartnerTipDto } from './partners/partner-tip.dto.js';
 import { SubmitPublicTipDto } from './tips/intake/submit-tip.dto.js';
 import { TIP_CATEGORIES } from './tips/tip.entity.js';
@@ -117,8 +118,25 @@ describe('compiled body checks', () => {
     expect((schemaOf(SubmitPublicTipDto) as { required: string[] }).required).toHaveLength(3);
   });
 
-  it('gives no check for rules it cannot state (nested indicators)', () => {
+  it('gives no check for rules it cannot state (nested indicators, class-transformer rules)', () => {
     expect(compiledBodyCheck(SubmitPartnerTipDto)).toBeNull();
+    class Trimmed {
+      @Transform(({ value }: { value: unknown }) =>
+        typeof value === 'string' ? value.trim() : value,
+      )
+      @IsString()
+      @Length(1, 10)
+      name!: string;
+    }
+    class Plain {
+      @IsString()
+      @Length(1, 10)
+      name!: string;
+    }
+    class TrimmedChild extends Trimmed {}
+    expect(compiledBodyCheck(Plain)).not.toBeNull();
+    expect(compiledBodyCheck(Trimmed)).toBeNull();
+    expect(compiledBodyCheck(TrimmedChild)).toBeNull();
   });
 
   it('accepts only what class-validator accepts, and gives the same DTO, for every DTO', async () => {

@@ -262,6 +262,9 @@ describe('partner API', () => {
     const over = await post(daily, tip('q-3')).expect(429);
     expect(over.body.error.code).toBe('quota_exceeded');
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+    // A reused sourceRef stays a 409 at a full quota (not a 429 to retry tomorrow).
+    const reused = await post(daily, tip('q-1', { narrative: 'again' })).expect(409);
+    expect(reused.body.error.code).toBe('source_ref_conflict');
     expect(await tipCount(daily.id)).toBe(2);
 
     const usage = await request(t.server)

@@ -1,9 +1,11 @@
 /**
  * Load at a fixed offered rate, open loop: request i is due at t0 + i / rate
  * and is sent when due, whatever became of the ones before it (no connection
- * waits for its previous answer), and its latency counts from when it was
- * due, so a send the generator made late shows as latency too (no coordinated
- * omission).
+ * waits for its previous answer; past 512 in flight a request waits for a
+ * socket), and its latency counts from when it was due, so a send made late
+ * shows as latency too (no coordinated omission). Latencies are those of
+ * answered requests; errors and timeouts (a timeout is also an error) are
+ * counted apart.
  *
  * Why not autocannon's overallRate: each of its connections sends its quota
  * for a second back to back at the start of that second and then pauses, so

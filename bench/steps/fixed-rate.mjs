@@ -35,7 +35,7 @@ export async function fixedRate(ctx) {
       row(
         '10 fixed rate',
         `bare peer at the same ${fmt(rate)} tips/s, open loop`,
-        `p50 ${fmt(p.latencyMs.p50, 1)} / p99 ${fmt(p.latencyMs.p99, 1)} ms; ${fmt(p.okPerSec)} tips/s answered, ${p.non2xx} non-2xx`,
+        `p50 ${fmt(p.latencyMs.p50, 1)} / p99 ${fmt(p.latencyMs.p99, 1)} ms; ${fmt(p.okPerSec)} tips/s answered, ${p.non2xx} non-2xx, ${p.errors} errors`,
       );
     }
   });

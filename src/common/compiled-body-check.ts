@@ -1,4 +1,5 @@
 import { Ajv, type ValidateFunction } from 'ajv';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { getMetadataStorage } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
 
@@ -32,6 +33,9 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
  *   `null`, which the schema refuses: class-validator then decides);
  * - a property with no rule is not allowed (`whitelist` and
  *   `forbidNonWhitelisted`): `additionalProperties: false`.
+ * A class with class-transformer rules (`@Type`, `@Transform`, `@Expose`,
+ * `@Exclude`) gets none either: class-validator would check what they make,
+ * the schema the body as it came.
  */
 
 type Schema = Record<string, unknown>;
@@ -62,6 +66,7 @@ export function compiledBodyCheck(metatype: DtoClass): ValidateFunction | null {
 
 /** The JSON schema for a DTO's class-validator rules, or null (see above). */
 export function schemaOf(metatype: DtoClass): Schema | null {
+  if (hasTransformerRules(metatype)) return null;
   // As class-validator's executor asks for them with our options (no groups, no `always`).
   const metadatas = getMetadataStorage().getTargetValidationMetadatas(
     metatype,
@@ -85,6 +90,24 @@ export function schemaOf(metatype: DtoClass): Schema | null {
     if (!property.optional) required.push(name);
   }
   return { type: 'object', properties, required, additionalProperties: false };
+}
+
+/** Whether class-transformer holds any rule for the class or a class it extends. */
+function hasTransformerRules(metatype: DtoClass): boolean {
+  const storage = defaultMetadataStorage as Record<string, unknown>;
+  const maps = [
+    '_typeMetadatas',
+    '_transformMetadatas',
+    '_exposeMetadatas',
+    '_excludeMetadatas',
+  ].map((k) => storage[k]);
+  // A layout this code does not know (another class-transformer): no compiled check.
+  if (!maps.every((m): m is Map<unknown, unknown> => m instanceof Map)) return true;
+  for (let c: unknown = metatype; typeof c === 'function' && c !== Function.prototype;) {
+    if (maps.some((m) => m.has(c))) return true;
+    c = Object.getPrototypeOf(c);
+  }
+  return false;
 }
 
 function propertySchema(rules: ValidationMetadata[]): { schema: Schema; optional: boolean } | null {

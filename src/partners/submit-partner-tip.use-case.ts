@@ -98,7 +98,8 @@ export class SubmitPartnerTip {
     canonical: string,
   ): Promise<PartnerTipDto> {
     // A sourceRef already used is found by the tip's unique index when the
-    // statement runs (the catch below): no lookup before it on every tip.
+    // statement runs, or looked up when the quota refused it (the catch
+    // below): no lookup before every tip.
     let signedBy: string | null = null;
     if (input.signature !== undefined) {
       try {
@@ -172,8 +173,13 @@ export class SubmitPartnerTip {
       this.metrics.tipsAccepted.inc({ channel: 'partner', category: input.category });
       return answer(tip.reference);
     } catch (err) {
-      // The statement wrote nothing (the quota count included); name the tip that has it.
-      if (isUniqueViolation(err, 'tip_partner_source_ref_key')) {
+      // The statement wrote nothing (the quota count included). A reused
+      // sourceRef is a definite 409 (the index found it, or, at a full quota,
+      // the row was never tried): name the tip that has it.
+      if (
+        isUniqueViolation(err, 'tip_partner_source_ref_key') ||
+        (err instanceof AppError && err.code === 'quota_exceeded')
+      ) {
         await this.assertSourceRefFree(partner.partnerId, input.sourceRef);
       }
       throw err;
