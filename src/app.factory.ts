@@ -1,9 +1,9 @@
-import helmet from 'helmet';
 import multipart from '@fastify/multipart';
+import type { SecurityHeadersOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { resolveSecurityHeaders } from '@nestjs/core/security/security-headers.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError } from './common/app-error.js';
 import { mapError } from './common/http-errors.js';
 import { AppModule, type AppRuntime } from './app.module.js';
@@ -19,41 +19,24 @@ import { SWAGGER_UI_PATH } from './common/openapi/swagger-ui.js';
 /** Request bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
-/** Our security headers (helmet), on every response. */
-const HELMET_OPTIONS = {
+/**
+ * Our security headers, on every response: Nest's own (`useSecurityHeaders`,
+ * helmet's names and defaults), worked out once and set by the adapter's
+ * security hook, which runs for unmatched targets too. It replaced helmet run
+ * per request by @fastify/helmet (2 to 4 % of the main thread under intake
+ * load in the bench's profile).
+ */
+const SECURITY_HEADERS: SecurityHeadersOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
   },
-  hsts: { maxAge: 63_072_000, includeSubDomains: true },
-  referrerPolicy: { policy: 'no-referrer' as const },
-  crossOriginResourcePolicy: { policy: 'same-origin' as const },
+  strictTransportSecurity: { maxAge: 63_072_000, includeSubDomains: true },
+  referrerPolicy: { policy: 'no-referrer' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
 };
-
-/**
- * helmet's headers, worked out once at start: with these options they depend
- * on no request (no CSP nonce), and running its chain of middlewares on each
- * request (@fastify/helmet) cost 2 to 4 % of the main thread under intake load
- * in the bench's profile. Set on the raw response, as helmet does, so a
- * route's own header of the same name (the site's CSP) still wins.
- */
-export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = (() => {
-  const headers = new Map<string, string>();
-  const res = {
-    setHeader: (name: string, value: unknown) => void headers.set(name, String(value)),
-    removeHeader: (name: string) => void headers.delete(name),
-  };
-  let applied = false;
-  helmet(HELMET_OPTIONS)({} as IncomingMessage, res as unknown as ServerResponse, () => {
-    applied = true;
-  });
-  if (!applied || headers.size === 0) throw new Error('helmet set no headers synchronously');
-  return Object.freeze([...headers].map(([name, value]) => Object.freeze([name, value] as const)));
-})();
-
-function applySecurityHeaders(res: ServerResponse): void {
-  for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
-}
+/** The same, for the router's own errors, which our handler below answers (no hook runs). */
+const FRAMEWORK_ERROR_HEADERS = resolveSecurityHeaders(SECURITY_HEADERS).headers;
 
 /**
  * Errors Fastify raises before any route or hook runs (a bad percent-encoding,
@@ -70,7 +53,7 @@ function frameworkError(error: FastifyError, _request: FastifyRequest, reply: Fa
       tooLong ? 'Not found.' : 'The request URL is invalid.',
     ),
   );
-  applySecurityHeaders(reply.raw);
+  for (const [name, value] of FRAMEWORK_ERROR_HEADERS) reply.raw.setHeader(name, value);
   void reply
     .code(status)
     .header('Cache-Control', 'no-store')
@@ -161,13 +144,10 @@ export async function createApp(runtime: AppRuntime): Promise<NestFastifyApplica
   // JSON only: a text/plain body is 415, not a string handed to validation.
   fastify.removeContentTypeParser(['text/plain']);
 
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    applySecurityHeaders(reply.raw);
-    done();
-  });
+  app.useSecurityHeaders(SECURITY_HEADERS);
   // Streaming uploads (attachments); limits are set per request by the handlers.
   await app.register(multipart, { throwFileSizeLimit: true });
-  // After helmet (its headers are on every answer, also a wrong-listener 404),
+  // After the security headers (the adapter's hook: on every answer, also a wrong-listener 404),
   // before any route. Swagger UI and its document describe the staff API: staff listener.
   listeners.register(fastify, [{ prefix: SWAGGER_UI_PATH, listener: 'staff' }]);
   fastify.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply, payload: unknown) => {

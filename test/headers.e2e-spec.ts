@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { startTestApp, type TestApp } from './support/app.js';
+import { connect } from 'node:net';
+import { listenOnLoopback, portOf, startTestApp, type TestApp } from './support/app.js';
 import { makeTestKey } from './support/keys.js';
 
 const ORIGIN = 'https://tips.example.org';
@@ -44,6 +45,31 @@ describe('response headers', () => {
     for (const absent of ['x-powered-by', 'etag', 'set-cookie', 'server'])
       expect(res.headers[absent]).toBeUndefined();
   });
+
+  it.each(['*', '*v1/tips', '/v1/%E0%A4%A', `/v1/triage/tips/${'a'.repeat(600)}`])(
+    'a target the router or the adapter answers itself (%s) carries them too',
+    async (target) => {
+      await listenOnLoopback(t);
+      const head = await new Promise<string>((resolve, reject) => {
+        const socket = connect(portOf(t), '127.0.0.1');
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += chunk.toString('latin1');
+          if (text.includes('\r\n\r\n')) {
+            socket.destroy();
+            resolve(text.slice(0, text.indexOf('\r\n\r\n')).toLowerCase());
+          }
+        });
+        socket.on('error', reject);
+        socket.write(`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+      });
+      expect(head).toMatch(/^http\/1\.1 4\d\d /);
+      expect(head).toContain("content-security-policy: default-src 'none';frame-ancestors 'none'");
+      expect(head).toContain('strict-transport-security: max-age=63072000; includesubdomains');
+      expect(head).toContain('x-content-type-options: nosniff');
+      expect(head).toContain('cross-origin-resource-policy: same-origin');
+    },
+  );
 
   it('allows browsers only from configured origins', async () => {
     const allowed = await request(t.server)
