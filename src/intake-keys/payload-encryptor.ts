@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
 import { IntakeUnavailableError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/app-config.token.js';
 import type { AppConfig } from '../config/environment.js';
-import type { EncryptTask } from '../crypto/encrypt.worker.js';
+import { EncryptionPool } from '../crypto/encryption-pool.js';
 import { IntakeKeyRing } from './intake-key-ring.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { encryptToRecipients, type RecipientKey } from '../crypto/openpgp.js';
@@ -30,7 +29,7 @@ function workerFile(): string {
  */
 @Injectable()
 export class PayloadEncryptor implements OnApplicationShutdown {
-  private readonly pool?: Piscina<EncryptTask, Uint8Array | null>;
+  private readonly pool?: EncryptionPool;
 
   constructor(
     private readonly keyRing: IntakeKeyRing,
@@ -38,13 +37,11 @@ export class PayloadEncryptor implements OnApplicationShutdown {
     private readonly metrics: MetricsService,
   ) {
     if (config.encryptionThreads > 0) {
-      this.pool = new Piscina({
-        filename: workerFile(),
-        minThreads: config.encryptionThreads,
-        maxThreads: config.encryptionThreads,
-        idleTimeout: 60_000,
-        concurrentTasksPerWorker: config.encryptionTasksPerThread,
-      });
+      this.pool = new EncryptionPool(
+        workerFile(),
+        config.encryptionThreads,
+        config.encryptionTasksPerThread,
+      );
     }
   }
 
@@ -65,7 +62,7 @@ export class PayloadEncryptor implements OnApplicationShutdown {
    * armored keys when that worker has not seen one of them yet.
    */
   private async onWorker(
-    pool: Piscina<EncryptTask, Uint8Array | null>,
+    pool: EncryptionPool,
     plaintext: Uint8Array,
     recipients: readonly RecipientKey[],
     fingerprints: string[],
