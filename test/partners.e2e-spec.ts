@@ -8,6 +8,7 @@ import { dumpDatabase, leakForms, withClient } from './support/database.js';
 import { makeTestKey, type TestKey } from './support/keys.js';
 import { bearer, staffLogin, type StaffLogin } from './support/staff.js';
 import { partnerThroughAdminApi, type ApiPartner } from './support/partners.js';
+import { until } from './support/poll.js';
 import { awaitRoomInWindow, msLeftInStep, UTC_DAY_MS } from './support/windows.js';
 
 const CANARY = 'CANARY-partner-0c1d';
@@ -185,6 +186,77 @@ describe('partner API', () => {
         ).rows[0]!,
     );
     expect(Number(kept.hours)).toBeGreaterThanOrEqual(24);
+  });
+
+  it('idempotency across instances: one key at the same moment on two makes one tip, both get its answer, the quota counts it once', async () => {
+    await awaitRoomInWindow('the UTC day', () => msLeftInStep(UTC_DAY_MS), 30_000);
+    const second = await startTestApp([intake.publicKeyPath]);
+    try {
+      const p = await makePartner();
+      await post(p, tip('race-0')).expect(201); // the day's counter row exists now
+      const dayCount = () =>
+        withClient(
+          async (c) =>
+            (
+              await c.query<{ tips: number }>(
+                `SELECT tips FROM partner_daily_tips
+                  WHERE partner_id = $1 AND day = (now() AT TIME ZONE 'UTC')::date`,
+                [p.id],
+              )
+            ).rows[0]?.tips,
+        );
+      expect(await dayCount()).toBe(1);
+      const key = randomUUID();
+      const send = (server: TestApp['server']) =>
+        new Promise<request.Response>((resolve, reject) => {
+          request(server)
+            .post('/v1/partner/tips')
+            .set('Authorization', `Bearer ${p.key}`)
+            .set('Idempotency-Key', key)
+            .send(tip('race-1'))
+            .end((err, res) => (err ? reject(err as Error) : resolve(res)));
+        });
+      const [one, two] = await withClient(async (c) => {
+        // Holding the counter row: both instances look the key up, find nothing,
+        // encrypt, and wait on the row in their statements (the first on this
+        // transaction, the second queued behind it on the row).
+        await c.query('BEGIN');
+        await c.query('SELECT tips FROM partner_daily_tips WHERE partner_id = $1 FOR UPDATE', [
+          p.id,
+        ]);
+        const both = Promise.all([send(t.server), send(second.server)]);
+        await until(
+          'both statements waiting on the counter row',
+          async () =>
+            Number(
+              (
+                await c.query<{ n: string }>(
+                  `SELECT count(*) AS n FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+                )
+              ).rows[0]!.n,
+            ),
+          (n) => n === 2,
+          10_000,
+        );
+        await c.query('COMMIT');
+        return both;
+      });
+      expect([one.status, two.status]).toEqual([201, 201]);
+      expect(two.body).toEqual(one.body);
+      expect([one, two].map((r) => r.headers['idempotent-replayed']).sort()).toEqual([
+        'true',
+        undefined,
+      ]);
+      expect(await tipCount(p.id, 'race-1')).toBe(1);
+      // The loser's count was given back: race-0 and race-1.
+      expect(await dayCount()).toBe(2);
+      // A retry later replays the same answer.
+      const again = await post(p, tip('race-1'), key).expect(201);
+      expect(again.body).toEqual(one.body);
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses a second submission of a sourceRef with 409 naming the existing tip', async () => {

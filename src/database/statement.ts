@@ -48,8 +48,12 @@ export function param(values: unknown[], value: unknown): string {
 
 /** A change of several rows, as the CTEs that open one statement. */
 export interface ChangePieces {
-  /** Runs first; the change is written only when it returns a row (a quota with room). */
-  guard?: StatementPart;
+  /**
+   * Run first, in order, each only when the one before returned a row; the
+   * change is written only when the last returns a row (a quota with room,
+   * an Idempotency-Key not taken).
+   */
+  guards?: StatementPart[];
   /** The row the change is about, as CTE `change` (it must return its rows). */
   row: StatementPart;
   /** Written only together with the row. */
@@ -57,25 +61,34 @@ export interface ChangePieces {
 }
 
 /**
- * `WITH guard AS (...), change AS (...), also_1 AS (...)`: the text a
+ * `WITH guard_1 AS (...), change AS (...), also_1 AS (...)`: the text a
  * statement about the change continues (with more CTEs and its final query,
- * which reads `change`), its name and values.
+ * which reads `change`), its name and values. `guardsPassed` is an SQL
+ * expression for the final query: how many guards returned a row (the first
+ * that did not is the one that refused).
  */
-export function changeCtes(pieces: ChangePieces): Statement {
+export function changeCtes(pieces: ChangePieces): Statement & { guardsPassed: string } {
   const values: unknown[] = [];
   const ctes: string[] = [];
   const names: string[] = [];
-  if (pieces.guard) {
-    ctes.push(`guard AS (${pieces.guard.sql(values, 'true')})`);
-    names.push(pieces.guard.name);
+  const passed: string[] = [];
+  let onlyIf = 'true';
+  for (const [i, guard] of (pieces.guards ?? []).entries()) {
+    ctes.push(`guard_${i + 1} AS (${guard.sql(values, onlyIf)})`);
+    names.push(guard.name);
+    onlyIf = `EXISTS (SELECT 1 FROM guard_${i + 1})`;
+    passed.push(`(${onlyIf})::integer`);
   }
-  ctes.push(
-    `change AS (${pieces.row.sql(values, pieces.guard ? 'EXISTS (SELECT 1 FROM guard)' : 'true')})`,
-  );
+  ctes.push(`change AS (${pieces.row.sql(values, onlyIf)})`);
   names.push(pieces.row.name);
   for (const [i, part] of (pieces.alongside ?? []).entries()) {
     ctes.push(`also_${i + 1} AS (${part.sql(values, 'EXISTS (SELECT 1 FROM change)')})`);
     names.push(part.name);
   }
-  return { name: names.join('+'), text: `WITH ${ctes.join(',\n')}`, values };
+  return {
+    name: names.join('+'),
+    text: `WITH ${ctes.join(',\n')}`,
+    values,
+    guardsPassed: passed.length > 0 ? passed.join(' + ') : '0',
+  };
 }

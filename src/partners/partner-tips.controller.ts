@@ -58,7 +58,9 @@ export class PartnerTipsController {
       'is kept 24 h. A retry with the same key and body gets the same status and body with ' +
       '`Idempotent-Replayed: true` (an error answer too, except 429 and 5xx); the same key ' +
       'with another body is `422 idempotency_key_reused`; a retry while the first request ' +
-      'runs is `409 idempotency_in_flight`. Retry on 409, 429 and 5xx with the same key.',
+      'runs is `409 idempotency_in_flight` (a retry that reaches another instance at that ' +
+      'moment waits for the first and gets its answer). Retry on 409, 429 and 5xx with the ' +
+      'same key.',
   })
   @ApiHeader({
     name: 'Idempotency-Key',

@@ -91,6 +91,7 @@ export class IdempotencyRecord {
   @Column({ name: 'request_hash', type: 'bytea' })
   requestHash: Buffer;
 
+  /** Always `done` now; `in_flight` rows are claims of an earlier version (taken over after 5 min). */
   @Column({ type: 'text' })
   state: 'in_flight' | 'done';
 

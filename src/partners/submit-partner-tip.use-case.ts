@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { DataSource } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import type { PartnerPrincipal } from '../common/auth/roles.js';
 import { canonicalJson } from '../common/canonical-json.js';
@@ -13,7 +11,7 @@ import { isUniqueViolation } from '../database/unique-violation.js';
 import { initialPriority, partnerTipContent } from '../tips/envelope/envelope.js';
 import { TipEnvelope } from '../tips/envelope/tip-envelope.js';
 import { TipsRepository } from '../tips/tips.repository.js';
-import { IdempotencyStore } from './idempotency.js';
+import { idempotencyInFlight, IdempotencyKeyTakenError, IdempotencyStore } from './idempotency.js';
 import type { PartnerTipDto, SubmitPartnerTipDto } from './partner-tip.dto.js';
 import { PartnerQuotaRepository } from './partner-quota.repository.js';
 import { PartnerSigningKeysService } from './partner-signing-keys.service.js';
@@ -47,7 +45,6 @@ function quotaExceeded(tipsPerDay: number, receivedAt: Date): AppError {
 @Injectable()
 export class SubmitPartnerTip {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tips: TipsRepository,
     private readonly envelope: TipEnvelope,
     private readonly signingKeys: PartnerSigningKeysService,
@@ -67,33 +64,49 @@ export class SubmitPartnerTip {
       .update(canonicalJson({ content: content as unknown as Json, signature: signature ?? null }))
       .digest();
 
-    const claim = await this.idempotency.claim(partner.partnerId, idempotencyKey, requestHash);
-    if (claim.kind === 'replay') return { status: claim.status, body: claim.body, replayed: true };
-
+    const done = this.idempotency.enter(partner.partnerId, idempotencyKey, requestHash);
     try {
-      const body = await this.submit(partner, idempotencyKey, input, canonical);
-      return { status: 201, body, replayed: false };
-    } catch (err) {
-      // A definite answer about this request is kept for retries; anything a
-      // retry could change (quota, outage, a crash) gives the key back.
-      if (err instanceof AppError && err.status < 500 && err.status !== 429) {
-        await this.idempotency.complete(
-          this.dataSource,
-          partner.partnerId,
-          idempotencyKey,
-          err.status,
-          errorBody(err.code, err.message, err.details),
-        );
-      } else {
-        await this.idempotency.release(partner.partnerId, idempotencyKey);
+      const found = await this.idempotency.lookup(partner.partnerId, idempotencyKey, requestHash);
+      if (found.kind === 'replay')
+        return { status: found.status, body: found.body, replayed: true };
+      try {
+        const body = await this.submit(partner, idempotencyKey, requestHash, input, canonical);
+        return { status: 201, body, replayed: false };
+      } catch (err) {
+        if (err instanceof IdempotencyKeyTakenError) {
+          // A request with this key on another instance committed first: its answer.
+          const first = await this.idempotency.lookup(
+            partner.partnerId,
+            idempotencyKey,
+            requestHash,
+          );
+          if (first.kind === 'replay') {
+            return { status: first.status, body: first.body, replayed: true };
+          }
+          throw idempotencyInFlight();
+        }
+        // A definite answer about this request is kept for retries; anything a
+        // retry could change (quota, outage, a crash) stores nothing.
+        if (err instanceof AppError && err.status < 500 && err.status !== 429) {
+          await this.idempotency.record(
+            partner.partnerId,
+            idempotencyKey,
+            requestHash,
+            err.status,
+            errorBody(err.code, err.message, err.details),
+          );
+        }
+        throw err;
       }
-      throw err;
+    } finally {
+      done();
     }
   }
 
   private async submit(
     partner: PartnerPrincipal,
     idempotencyKey: string,
+    requestHash: Buffer,
     input: SubmitPartnerTipDto,
     canonical: string,
   ): Promise<PartnerTipDto> {
@@ -155,24 +168,34 @@ export class SubmitPartnerTip {
             input.signature ? { signedBy, armored: input.signature } : undefined,
           ),
         partner: named,
-        // Counted in a row the statement locks: instances agree, and a
-        // refused or failed tip leaves the count as it was.
-        guard: {
-          part: this.quota.countOneMoreWithin(partner.partnerId, receivedAt, partner.tipsPerDay),
-          refused: () => quotaExceeded(partner.tipsPerDay, receivedAt),
-        },
-        alongside: (tip) => [
-          this.idempotency.completePart(
-            partner.partnerId,
-            idempotencyKey,
-            201,
-            answer(tip.reference),
-          ),
+        guards: (tip) => [
+          // Counted in a row the statement locks: instances agree, and a
+          // refused or failed tip leaves the count as it was.
+          {
+            part: this.quota.countOneMoreWithin(partner.partnerId, receivedAt, partner.tipsPerDay),
+            refused: () => quotaExceeded(partner.tipsPerDay, receivedAt),
+          },
+          // The key with its answer: the tip only if the key is still free.
+          {
+            part: this.idempotency.recordPart(
+              partner.partnerId,
+              idempotencyKey,
+              requestHash,
+              201,
+              answer(tip.reference),
+            ),
+            refused: () => new IdempotencyKeyTakenError(),
+          },
         ],
       });
       this.metrics.tipsAccepted.inc({ channel: 'partner', category: input.category });
       return answer(tip.reference);
     } catch (err) {
+      if (err instanceof IdempotencyKeyTakenError) {
+        // The quota guard counted before the key's guard refused: give it back.
+        await this.quota.countOneLess(partner.partnerId, receivedAt);
+        throw err;
+      }
       // The statement wrote nothing (the quota count included). A reused
       // sourceRef is a definite 409 (the index found it, or, at a full quota,
       // the row was never tried): name the tip that has it.

@@ -58,14 +58,19 @@ export class WebhookEventsService {
 
   /**
    * A change and its event written by one statement (no transaction: a single
-   * statement is atomic), for a new tip stored without files. False when the
-   * change's guard refused it: nothing was written. The deliveries it created
+   * statement is atomic), for a new tip stored without files. `stored` is
+   * false when a guard of the change refused it (nothing of the change was
+   * written; `guardsPassed` counts the guards before the one that refused,
+   * whose own writes did commit). The deliveries it created
    * are woken after the commit; if that wake fails (or the process stops
    * first), the minute's sweep delivers them.
    */
-  async recordWith(change: ChangePieces, event: TipReceivedEvent): Promise<boolean> {
+  async recordWith(
+    change: ChangePieces,
+    event: TipReceivedEvent,
+  ): Promise<{ stored: boolean; guardsPassed: number }> {
     const at = new Date();
-    const { stored, endpoints } = await this.repository.insertDeliveriesWith(
+    const { stored, guardsPassed, endpoints } = await this.repository.insertDeliveriesWith(
       change,
       event.type,
       { priority: event.tip.priority },
@@ -78,7 +83,7 @@ export class WebhookEventsService {
         );
       });
     }
-    return stored;
+    return { stored, guardsPassed };
   }
 
   /**

@@ -123,16 +123,17 @@ export class WebhooksRepository {
   /**
    * A change (see changeCtes) and its outbox write as one statement, atomic
    * on its own: all of it or none commits, with no transaction around it.
-   * `stored` is false when the change's guard refused it (nothing written).
-   * Returns the endpoints that got a delivery.
+   * `stored` is false when one of the change's guards refused it (nothing
+   * of the change written); `guardsPassed` says how many did not. Returns
+   * the endpoints that got a delivery.
    */
   async insertDeliveriesWith(
     change: ChangePieces,
     eventType: string,
     tip: { priority: number | null } | null,
     bodies: Record<WebhookFormat, string>,
-  ): Promise<{ stored: boolean; endpoints: string[] }> {
-    const { name, text, values } = changeCtes(change);
+  ): Promise<{ stored: boolean; guardsPassed: number; endpoints: string[] }> {
+    const { name, text, values, guardsPassed } = changeCtes(change);
     const outbox = deliveriesInsert(
       values,
       eventType,
@@ -141,15 +142,23 @@ export class WebhooksRepository {
       null,
       'EXISTS (SELECT 1 FROM change)',
     );
-    const [row] = await runStatement<{ stored: boolean; endpoints: string[] }>(this.dataSource, {
+    const [row] = await runStatement<{
+      stored: boolean;
+      guards_passed: number;
+      endpoints: string[];
+    }>(this.dataSource, {
       name: `${name}+outbox`,
       text: `${text},
         outbox AS (${outbox})
-        SELECT EXISTS (SELECT 1 FROM change) AS stored,
+        SELECT EXISTS (SELECT 1 FROM change) AS stored, ${guardsPassed} AS guards_passed,
                ARRAY(SELECT DISTINCT endpoint_id FROM outbox)::text[] AS endpoints`,
       values,
     });
-    return { stored: row?.stored === true, endpoints: row?.endpoints ?? [] };
+    return {
+      stored: row?.stored === true,
+      guardsPassed: Number(row?.guards_passed ?? 0),
+      endpoints: row?.endpoints ?? [],
+    };
   }
 
   /** Copies a delivery to the end of its endpoint's queue, keeping its webhook-id. */

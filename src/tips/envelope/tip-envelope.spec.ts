@@ -15,7 +15,8 @@ const duplicate = (constraint: string): QueryFailedError =>
     Object.assign(new Error('duplicate key'), { code: '23505', constraint }),
   );
 
-function fakes(insertFailures: Error[] = [], guardHasRoom = true) {
+/** `guardsWithRoom`: how many guards return a row (the next one refuses). */
+function fakes(insertFailures: Error[] = [], guardsWithRoom = Infinity) {
   const log: string[] = [];
   const stored: NewTip[] = [];
   const events: WebhookEvent[] = [];
@@ -62,16 +63,17 @@ function fakes(insertFailures: Error[] = [], guardHasRoom = true) {
     /** The row, what goes with it and its event in one statement, outside any transaction. */
     recordWith(change: ChangePieces, event: WebhookEvent) {
       const tip = (change.row as StatementPart & { tip: NewTip }).tip;
-      const parts = [change.guard, change.row, ...(change.alongside ?? [])]
-        .filter((p) => p !== undefined)
-        .map((p) => p.name);
+      const guards = change.guards ?? [];
+      const parts = [...guards, change.row, ...(change.alongside ?? [])].map((p) => p.name);
       log.push(`one statement ${tip.reference}: ${parts.join(' + ')} + event ${event.type}`);
       const failure = insertFailures.shift();
       if (failure) return Promise.reject(failure);
-      if (change.guard && !guardHasRoom) return Promise.resolve(false);
+      if (guards.length > guardsWithRoom) {
+        return Promise.resolve({ stored: false, guardsPassed: guardsWithRoom });
+      }
       stored.push(tip);
       events.push(event);
-      return Promise.resolve(true);
+      return Promise.resolve({ stored: true, guardsPassed: guards.length });
     },
     record(m: EntityManager, event: WebhookEvent) {
       expect(m).toBe(manager);
@@ -150,34 +152,46 @@ describe('TipEnvelope.store', () => {
     ]);
   });
 
-  it('without files: the guard, the row, what goes with it and the event are one statement', async () => {
+  it('without files: the guards, the row, what goes with it and the event are one statement', async () => {
     const { envelope, log, stored, events } = fakes();
     const seen: string[] = [];
     const tip = await envelope.store(
       draft({
-        guard: { part: part('quota'), refused: () => new Error('quota') },
+        guards: (t) => {
+          seen.push(t.reference);
+          return [
+            { part: part('quota'), refused: () => new Error('quota') },
+            { part: part('idempotency_record'), refused: () => new Error('key taken') },
+          ];
+        },
         alongside: (t) => {
           seen.push(t.reference);
-          return [part('idempotency_done')];
+          return [part('also')];
         },
       }),
     );
     expect(log).toEqual([
       `seal ${tip.reference}`,
-      `one statement ${tip.reference}: quota + tip + idempotency_done + event tip.received`,
+      `one statement ${tip.reference}: quota + idempotency_record + tip + also + event tip.received`,
     ]);
-    expect(seen).toEqual([tip.reference]);
+    expect(seen).toEqual([tip.reference, tip.reference]);
     expect(stored).toEqual([tip]);
     expect(events).toMatchObject([{ type: 'tip.received', tip: { id: 'tip-id', priority: 2 } }]);
   });
 
-  it('throws what the guard says when it refuses (the statement wrote nothing)', async () => {
+  it('throws what the first refusing guard says (the statement wrote no tip)', async () => {
     const quota = new Error('quota');
-    const { envelope, stored } = fakes([], false);
-    await expect(
-      envelope.store(draft({ guard: { part: part('quota'), refused: () => quota } })),
-    ).rejects.toBe(quota);
-    expect(stored).toEqual([]);
+    const taken = new Error('key taken');
+    const guards = () => [
+      { part: part('quota'), refused: () => quota },
+      { part: part('idempotency_record'), refused: () => taken },
+    ];
+    const full = fakes([], 0);
+    await expect(full.envelope.store(draft({ guards }))).rejects.toBe(quota);
+    expect(full.stored).toEqual([]);
+    const raced = fakes([], 1);
+    await expect(raced.envelope.store(draft({ guards }))).rejects.toBe(taken);
+    expect(raced.stored).toEqual([]);
   });
 
   it('draws a new reference and seals again when the first is taken (23505 once)', async () => {
@@ -247,7 +261,7 @@ describe('TipEnvelope.store', () => {
     await expect(
       envelope.store(
         draft({
-          guard: { part: part('quota'), refused: () => new Error('quota') },
+          guards: () => [{ part: part('quota'), refused: () => new Error('quota') }],
           after: () => Promise.resolve(),
         }),
       ),

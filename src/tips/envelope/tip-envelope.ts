@@ -12,6 +12,11 @@ import type { StatementPart } from '../../database/statement.js';
 /** 40 random bits: a second collision in a row means something else is wrong. */
 export const MAX_REFERENCE_ATTEMPTS = 5;
 
+export interface StoreGuard {
+  part: StatementPart;
+  refused: () => Error;
+}
+
 /** A new tip before the envelope adds its reference and ciphertext. */
 export interface TipToStore {
   row: Omit<NewTip, 'reference' | 'payload' | 'payloadBytes' | 'keyFingerprints'>;
@@ -20,16 +25,18 @@ export interface TipToStore {
   /** Named in the tip.received event (a partner's tip). */
   partner?: { id: string; name: string };
   /**
-   * Written first, in the same statement; the tip is stored only when it
-   * returns a row (a quota with room), otherwise `refused()` is thrown and
-   * nothing is written.
+   * Written first, in the same statement, in order, each only when the one
+   * before returned a row; the tip is stored only when all return a row (a
+   * quota with room, an Idempotency-Key not taken). Otherwise the first that
+   * did not throws `refused()`; the tip and what goes with it are not
+   * written (the guards before it are).
    */
-  guard?: { part: StatementPart; refused: () => Error };
+  guards?: (tip: NewTip) => StoreGuard[];
   /** Written with the tip, in the same statement (the idempotent answer). */
   alongside?: (tip: NewTip) => StatementPart[];
   /**
    * After the tip is written, before its event, in one transaction (adopting
-   * files: rows a statement cannot take in one piece). Not with `guard`.
+   * files: rows a statement cannot take in one piece). Not with `guards`.
    */
   after?: (manager: EntityManager, tip: NewTip) => Promise<unknown>;
 }
@@ -55,7 +62,7 @@ export class TipEnvelope {
 
   /** Resolves with the stored tip only after it has committed. */
   async store(draft: TipToStore): Promise<NewTip> {
-    if (draft.after && (draft.guard || draft.alongside)) {
+    if (draft.after && (draft.guards || draft.alongside)) {
       throw new Error('TipEnvelope: a guard or rows alongside go with no `after` step');
     }
     for (let attempt = 1; ; attempt++) {
@@ -73,15 +80,21 @@ export class TipEnvelope {
       try {
         if (!draft.after) {
           // The row, what goes with it and its event: one statement, no transaction.
-          const stored = await this.events.recordWith(
+          const guards = draft.guards?.(tip) ?? [];
+          const { stored, guardsPassed } = await this.events.recordWith(
             {
-              guard: draft.guard?.part,
+              guards: guards.map((g) => g.part),
               row: this.tips.insertPart(tip),
               alongside: draft.alongside?.(tip),
             },
             tipReceived(tip, draft.partner),
           );
-          if (!stored) throw draft.guard!.refused();
+          if (!stored) {
+            const refusing = guards[guardsPassed];
+            if (!refusing)
+              throw new Error('TipEnvelope: the statement wrote no tip, yet no guard refused');
+            throw refusing.refused();
+          }
           return tip;
         }
         await this.dataSource.transaction(async (m) => {
