@@ -5,7 +5,6 @@ import {
   SetMetadata,
   type ExecutionContext,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -24,6 +23,7 @@ import { APP_CONFIG } from '../../config/app-config.token.js';
 import type { AppConfig } from '../../config/environment.js';
 import { arrivedOn } from '../listeners/listeners.js';
 import { addressTracker } from './address-tracker.js';
+import { MemoizedReflector } from './memoized-reflector.js';
 
 /** The general limit on every public route, per address per minute. */
 export const PUBLIC_THROTTLER = 'public';
@@ -76,11 +76,10 @@ export class PublicRateLimitGuard extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    super(options, storage, reflector);
+    super(options, storage, new MemoizedReflector());
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
